@@ -1,0 +1,5 @@
+"""Allow ``python -m piscan``."""
+
+from piscan.cli import main
+
+main()

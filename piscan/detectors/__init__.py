@@ -1,0 +1,1 @@
+"""Detectors turn sampled values and column metadata into detections."""

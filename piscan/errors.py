@@ -1,0 +1,41 @@
+"""The PiscanError tree and the exit-code table; only the CLI turns errors into exits."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes: a public contract that CI jobs read."""
+
+    OK = 0
+    FINDINGS = 1
+    ERROR = 2
+    INTERRUPTED = 130
+
+
+class PiscanError(Exception):
+    """An expected failure with a one-line, secret-free message."""
+
+    exit_code = ExitCode.ERROR
+
+
+class UsageError(PiscanError):
+    """Bad options or arguments."""
+
+
+class ConfigError(PiscanError):
+    """A rules, policy or config file is missing or invalid."""
+
+    def __init__(self, file: str, key: str, problem: str) -> None:
+        self.file, self.key, self.problem = file, key, problem
+        where = f"{file}: {key}" if key else file
+        super().__init__(f"{where}: {problem}")
+
+
+class TargetError(PiscanError):
+    """A target cannot be opened at all (unreachable host, bad credentials, unknown driver)."""
+
+
+class SkipError(PiscanError):
+    """One table or column cannot be read; the scan reports it as skipped and goes on."""

@@ -1,0 +1,1 @@
+"""Reporters render a finished ScanResult; they never compute findings."""

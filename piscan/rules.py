@@ -1,0 +1,84 @@
+"""Locate, read and validate the data files in ``rules/``; errors name the file and the key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from piscan.errors import ConfigError
+
+
+@cache
+def rules_dir() -> Path:
+    """The rules folder: inside the installed package, else beside it in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if (candidate / "entities.yaml").is_file():
+            return candidate
+    raise ConfigError(str(here / "rules"), "", "piscan's rules folder is missing from the install")
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file, turning I/O and syntax errors into one-line ConfigErrors."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), "", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), "", f"cannot read: {exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(str(path), where, f"invalid YAML: {problem}") from None
+
+
+@cache
+def _schema(name: str) -> dict[str, Any]:
+    return json.loads((rules_dir() / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+
+
+def validate(data: Any, schema: str, file: Path | str) -> None:
+    """Check ``data`` against ``rules/schemas/<schema>.schema.json``; raise on the first error."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(_schema(schema))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        key = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+        raise ConfigError(str(file), key, _short(err.message))
+
+
+def load(path: Path, schema: str) -> Any:
+    """Read and validate one rules file."""
+    data = read_yaml(path)
+    validate(data, schema, path)
+    return data
+
+
+def _short(message: str, limit: int = 160) -> str:
+    return message if len(message) <= limit else message[: limit - 3] + "..."
+
+
+def file_sha256(path: Path) -> str:
+    """Digest of one file, recorded in reports so a result names the exact policy it used."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@cache
+def rules_digest() -> str:
+    """One digest over every bundled rules file: two reports with the same digest used the same rules."""
+    digest = hashlib.sha256()
+    root = rules_dir()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,219 @@
+"""Orchestration: targets -> tables -> batches -> detections -> findings -> verdicts.
+
+A failing table or column becomes a Skipped entry, never a crash; Ctrl-C stops the scan and
+keeps everything found so far.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from piscan import __version__
+from piscan.aggregate import ColumnTally
+from piscan.detectors.names import context_words, name_hits
+from piscan.detectors.presidio import DEFAULT_MODEL, PresidioDetector, build_engine
+from piscan.detectors.signatures import SignatureDetector
+from piscan.detectors.vectors import VectorDetector
+from piscan.errors import SkipError, TargetError
+from piscan.model import Finding, Location, Record, ScanResult, Skipped
+from piscan.policy import Policy
+from piscan.records import prepare
+from piscan.rules import rules_digest
+from piscan.sources.base import Container
+from piscan.sources.sql import SqlOptions, SqlSource
+from piscan.targets import open_target
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    """Everything a scan needs, already validated."""
+
+    targets: tuple[str, ...]
+    policies: tuple[Policy, ...]
+    sql: SqlOptions = SqlOptions()
+    model: str = DEFAULT_MODEL
+    recognizers: tuple[Path, ...] = ()
+    examples: bool = True
+
+    def settings(self) -> dict[str, object]:
+        """The effective settings, as reports record them."""
+        sql = asdict(self.sql)
+        sql["selector"] = {"include": list(self.sql.selector.include),
+                           "exclude": list(self.sql.selector.exclude)}
+        return {"model": self.model, "examples": self.examples, **sql,
+                "recognizers": [str(p) for p in self.recognizers]}
+
+
+class Progress(Protocol):
+    """What the scan tells a progress display."""
+
+    def start(self, source: str, total: int) -> None: ...
+    def table(self, name: str) -> None: ...
+    def advance(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+class NoProgress:
+    """Progress that shows nothing (not a terminal, or --quiet)."""
+
+    def start(self, source: str, total: int) -> None: ...
+    def table(self, name: str) -> None: ...
+    def advance(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+@dataclass
+class _State:
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)
+    tables: int = 0
+    interrupted: bool = False
+
+
+class Scanner:
+    """Runs one scan; detectors are built once and shared by every table."""
+
+    def __init__(self, config: ScanConfig, progress: Progress | None = None) -> None:
+        self.config = config
+        self.progress = progress or NoProgress()
+        engine = build_engine(config.model, config.recognizers)
+        self.presidio = PresidioDetector(engine)
+        self.signatures = SignatureDetector()
+
+    def run(self) -> ScanResult:
+        """Scan every target; returns whatever was found, also when interrupted."""
+        started = _now()
+        state = _State()
+        publics = []
+        try:
+            for target in self.config.targets:
+                publics.append(self._scan_target(target, state))
+        except KeyboardInterrupt:
+            state.interrupted = True
+        return self._result(started, publics, state)
+
+    def _scan_target(self, target: str, state: _State) -> str:
+        try:
+            source = open_target(target, self.config.sql)
+        except TargetError as exc:
+            state.skipped.append(Skipped(_public_guess(target), "", str(exc)))
+            raise_if_only = len(self.config.targets) == 1
+            if raise_if_only:
+                raise
+            return _public_guess(target)
+        try:
+            self._scan_source(source, state)
+        finally:
+            source.close()
+        return source.public
+
+    def _scan_source(self, source: SqlSource, state: _State) -> None:
+        try:
+            containers = list(source.discover())
+        except TargetError as exc:
+            state.skipped.append(Skipped(source.public, "", str(exc)))
+            return
+        finally:
+            state.skipped.extend(Skipped(source.public, loc, msg) for loc, msg in source.notices)
+            source.notices.clear()
+        if not containers:
+            state.notes.append(Skipped(source.public, "", "no tables found: nothing to scan"))
+        self.progress.start(source.public, len(containers))
+        try:
+            for container in containers:
+                self.progress.table(container.path)
+                self._scan_container(source, container, state)
+                self.progress.advance()
+        finally:
+            self.progress.stop()
+
+    def _scan_container(self, source: SqlSource, container: Container, state: _State) -> None:
+        tallies = {
+            c.name: ColumnTally(Location(source.public, (*container.parts, c.name)),
+                                tuple(name_hits(c)))
+            for c in container.columns
+        }
+        columns = {c.name: c for c in container.columns}
+        rows = 0
+        try:
+            for batch in source.read(container):
+                rows += batch.rows
+                for name, reason in batch.failed.items():
+                    state.skipped.append(Skipped(source.public, f"{container.path}.{name}", reason))
+                    tallies.pop(name, None)
+                for name, raw in batch.values.items():
+                    if name in tallies:
+                        self._scan_values(tallies[name], columns[name], batch.rows, raw)
+        except SkipError as exc:
+            state.skipped.append(Skipped(source.public, container.path, str(exc)))
+            return
+        except KeyboardInterrupt:
+            self._collect(tallies, state)
+            raise
+        state.tables += 1
+        if rows == 0:
+            state.notes.append(Skipped(source.public, container.path,
+                                       "table is empty: judged by column names only"))
+        self._collect(tallies, state)
+
+    def _scan_values(self, tally: ColumnTally, column, rows: int, raw: list[object]) -> None:
+        prepared = prepare(raw, column.kind, self.config.sql.max_cell_chars)
+        tally.kinds |= prepared.kinds
+        record = Record(tally.location, column, tuple(prepared.values))
+        context = context_words(column)
+        detections = []
+        if any(isinstance(v, str) for v in record.values):
+            detections += self.presidio.detect(record, context)
+        if any(isinstance(v, bytes) for v in record.values):
+            detections += self.signatures.detect(record, context)
+        vectors = VectorDetector(tuple(h.entity for h in tally.name_hits))
+        detections += vectors.detect(record, context)
+        tally.add(rows, prepared.non_null, prepared.weights, detections)
+
+    def _collect(self, tallies: dict[str, ColumnTally], state: _State) -> None:
+        for tally in tallies.values():
+            for finding in tally.findings():
+                if not self.config.examples:
+                    finding = _without_example(finding)
+                state.findings.append(finding)
+
+    def _result(self, started: str, publics: list[str], state: _State) -> ScanResult:
+        verdicts = [v for p in self.config.policies for v in p.evaluate(state.findings)]
+        return ScanResult(
+            tool_version=__version__,
+            started=started,
+            finished=_now(),
+            targets=tuple(publics),
+            policies=tuple(p.info for p in self.config.policies),
+            settings=self.config.settings(),
+            findings=tuple(state.findings),
+            verdicts=tuple(verdicts),
+            skipped=tuple(state.skipped),
+            notes=tuple(state.notes),
+            tables_scanned=state.tables,
+            interrupted=state.interrupted,
+            rules_digest=rules_digest(),
+        )
+
+
+def _without_example(finding: Finding) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, example="")
+
+
+def _public_guess(target: str) -> str:
+    from piscan.sources.credentials import redact_text
+
+    return redact_text(target)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -1,0 +1,1 @@
+"""Sources: targets -> locations -> sampled records."""

@@ -1,0 +1,81 @@
+"""The source seam: a target opens into tables (containers of locations) that yield batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Protocol
+
+from piscan.model import Column
+
+
+@dataclass(frozen=True)
+class Container:
+    """A table (or, later, a file): a group of locations read together."""
+
+    parts: tuple[str, ...]
+    columns: tuple[Column, ...]
+    view: bool = False
+
+    @property
+    def path(self) -> str:
+        """``schema.table``."""
+        return ".".join(self.parts)
+
+
+@dataclass
+class Batch:
+    """Sampled rows of a container, column-major; ``failed`` names columns that could not be read."""
+
+    rows: int
+    values: dict[str, list[object]]
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+class Source(Protocol):
+    """A scan target."""
+
+    public: str  # the target as reports show it, without credentials
+
+    def discover(self) -> Iterator[Container]:
+        """Containers to scan (skipped ones are reported through ``notices``)."""
+        ...
+
+    def read(self, container: Container) -> Iterator[Batch]:
+        """Batches of sampled values; raises SkipError when the container cannot be read."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Include/exclude globs over dotted paths (``schema``, ``schema.table``, ``schema.table.column``).
+
+    A pattern with k parts is matched against the first k parts of a path, so ``public``
+    selects a schema, ``*.audit_*`` tables and ``*.*.notes`` columns everywhere.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def wants(self, parts: tuple[str, ...]) -> bool:
+        """Whether a full path (or a table path, for a first cut) is selected."""
+        if any(_prefix_match(p, parts) for p in self.exclude if _depth(p) <= len(parts)):
+            return False
+        if not self.include:
+            return True
+        return any(_prefix_match(p, parts) for p in self.include)
+
+
+def _depth(pattern: str) -> int:
+    return pattern.count(".") + 1
+
+
+def _prefix_match(pattern: str, parts: tuple[str, ...]) -> bool:
+    k = min(_depth(pattern), len(parts))
+    pattern_parts = pattern.split(".")[:k]
+    return fnmatchcase(".".join(parts[:k]), ".".join(pattern_parts))

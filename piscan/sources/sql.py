@@ -1,0 +1,296 @@
+"""Databases through any SQLAlchemy URL: read-only, time-limited, sampled."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import column, create_engine, event, func, inspect, select, table
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from piscan.errors import SkipError, TargetError
+from piscan.model import Column
+from piscan.sources import credentials, sampling
+from piscan.sources.base import Batch, Container, Selector
+from piscan.sources.sqltypes import kind_of, trimmable, type_name
+
+log = logging.getLogger(__name__)
+
+SYSTEM_SCHEMAS = {
+    "information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys",
+}
+BINARY_HEAD_BYTES = 4096  # signatures and packed float vectors are read from the first bytes
+
+
+@dataclass(frozen=True)
+class SqlOptions:
+    """How a database is sampled and guarded."""
+
+    sample_rows: int = 1000
+    full_scan: bool = False
+    min_non_null: int = 50
+    max_cell_chars: int = 4096
+    statement_timeout: float = 30.0
+    connect_timeout: int = 10
+    include_views: bool = False
+    batch_rows: int = 1000
+    selector: Selector = Selector()
+
+
+class SqlSource:
+    """One database: discovers tables and yields sampled batches, never writing anything."""
+
+    def __init__(self, target: str, options: SqlOptions) -> None:
+        url = credentials.with_password(credentials.parse(target))
+        self.url = url
+        self.public = credentials.public(url)
+        self.options = options
+        self._secrets = (url.password,) if url.password else ()
+        self.engine = self._engine(url)
+        self.notices: list[tuple[str, str]] = []  # (location, message) of what was skipped
+        self._types: dict[tuple[str, ...], Any] = {}
+        self._check_connection()
+
+    # -- connection ---------------------------------------------------------------------------
+    def _engine(self, url: URL) -> Engine:
+        backend = url.get_backend_name()
+        try:
+            if backend == "sqlite":
+                engine = _sqlite_engine(url)
+            else:
+                engine = create_engine(url, connect_args=_connect_args(url, self.options),
+                                       poolclass=NullPool)
+        except NoSuchModuleError:
+            raise TargetError(f"unknown database dialect or driver {url.drivername!r}") from None
+        except ImportError as exc:
+            raise TargetError(
+                f"the driver for {url.drivername!r} is not installed ({exc.name or exc})"
+            ) from None
+        _install_guards(engine, self.options.statement_timeout)
+        return engine
+
+    def _check_connection(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(select(1)).scalar()
+        except SQLAlchemyError as exc:
+            raise TargetError(f"cannot connect to {self.public}: {self.describe(exc)}") from None
+
+    def describe(self, exc: BaseException) -> str:
+        """A one-line, password-free description of a database error."""
+        orig = getattr(exc, "orig", None) or exc
+        lines = [ln.strip() for ln in str(orig).splitlines() if ln.strip()]
+        text = " ".join(lines[:2]) if lines else type(orig).__name__
+        if "(Background on this error" in text:
+            text = text.split("(Background on this error")[0].strip()
+        return credentials.redact_text(text, self._secrets)[:300]
+
+    def close(self) -> None:
+        """Dispose of pooled connections."""
+        self.engine.dispose()
+
+    # -- discovery ----------------------------------------------------------------------------
+    def discover(self) -> Iterator[Container]:
+        """Tables (and views with include_views) of every selected schema."""
+        try:
+            inspector = inspect(self.engine)
+            schemas = self._schemas(inspector)
+        except SQLAlchemyError as exc:
+            raise TargetError(f"cannot list schemas of {self.public}: {self.describe(exc)}") from None
+        for schema in schemas:
+            if not self.options.selector.wants((schema,)):
+                continue
+            yield from self._tables(inspector, schema)
+
+    def _schemas(self, inspector: Any) -> list[str]:
+        backend = self.url.get_backend_name()
+        if backend in ("mysql", "mariadb") and self.url.database:
+            return [self.url.database]
+        if backend == "sqlite":
+            return ["main"]
+        names = inspector.get_schema_names()
+        return [s for s in names if s not in SYSTEM_SCHEMAS and not s.startswith("pg_")]
+
+    def _tables(self, inspector: Any, schema: str) -> Iterator[Container]:
+        try:
+            names = [(n, False) for n in inspector.get_table_names(schema=schema)]
+            if self.options.include_views:
+                names += [(n, True) for n in inspector.get_view_names(schema=schema)]
+        except SQLAlchemyError as exc:
+            self.notices.append((schema, f"cannot list tables: {self.describe(exc)}"))
+            return
+        for name, is_view in sorted(names):
+            parts = (schema, name)
+            if not self.options.selector.wants(parts):
+                continue
+            try:
+                reflected = inspector.get_columns(name, schema=schema)
+            except SQLAlchemyError as exc:
+                self.notices.append((".".join(parts), f"cannot read columns: {self.describe(exc)}"))
+                continue
+            columns = []
+            for col in reflected:
+                if not self.options.selector.wants((*parts, col["name"])):
+                    continue
+                columns.append(Column(col["name"], type_name(col["type"]), kind_of(col["type"]),
+                                      col.get("comment") or ""))
+                self._types[(*parts, col["name"])] = col["type"]
+            if columns:
+                yield Container(parts, tuple(columns), is_view)
+
+    # -- reading ------------------------------------------------------------------------------
+    def read(self, container: Container) -> Iterator[Batch]:
+        """Sampled batches of the table; a failing table raises SkipError, a failing column is
+        retried alone and reported in ``Batch.failed``."""
+        try:
+            yield from self._read_columns(container, container.columns)
+            return
+        except DBAPIError as exc:
+            first_error = self.describe(exc)
+            if exc.connection_invalidated:
+                raise SkipError(first_error) from None
+        failed: dict[str, str] = {}
+        readable = []
+        for col in container.columns:
+            try:
+                for _ in self._read_columns(container, (col,), probe=True):
+                    pass
+                readable.append(col)
+            except DBAPIError as exc:
+                failed[col.name] = self.describe(exc)
+        if not readable:
+            raise SkipError(first_error)
+        yield Batch(0, {}, failed)
+        for col in readable:
+            yield from self._read_columns(container, (col,))
+
+    def _read_columns(self, container: Container, cols: tuple[Column, ...], probe: bool = False
+                      ) -> Iterator[Batch]:
+        schema, name = container.parts
+        tbl = table(name, schema=None if self.url.get_backend_name() == "sqlite" else schema)
+        exprs = [self._select_expr(container, c) for c in cols]
+        opts = self.options
+        with self.engine.connect() as conn:
+            if probe:
+                conn.execute(select(*exprs).select_from(tbl).limit(1)).all()
+                return
+            query, sampled = self._query(conn, tbl, exprs, schema, name)
+            result = conn.execution_options(stream_results=True, yield_per=opts.batch_rows).execute(query)
+            non_null = dict.fromkeys((c.name for c in cols), 0)
+            for rows in result.partitions(opts.batch_rows):
+                batch = Batch(len(rows), {c.name: [r[i] for r in rows] for i, c in enumerate(cols)})
+                for c in cols:
+                    non_null[c.name] += sum(v is not None for v in batch.values[c.name])
+                yield batch
+            if sampled:
+                yield from self._sparse_top_up(conn, tbl, cols, exprs, non_null)
+
+    def _query(self, conn: Connection, tbl: Any, exprs: list, schema: str, name: str
+               ) -> tuple[Any, bool]:
+        """A full read when asked for or when the table is small, else a dialect sample."""
+        opts = self.options
+        plain = select(*exprs).select_from(tbl)
+        if opts.full_scan:
+            return plain, False
+        if sampling.bounded_count(conn, tbl, opts.sample_rows + 1) <= opts.sample_rows:
+            return plain, False
+        estimate = sampling.estimate_rows(conn, schema, name)
+        if estimate is None:
+            estimate = sampling.bounded_count(conn, tbl, 100 * opts.sample_rows)
+        dialect = conn.dialect.name
+        return sampling.sample_query(exprs, tbl, dialect, opts.sample_rows, estimate), True
+
+    def _sparse_top_up(self, conn: Connection, tbl: Any, cols: tuple[Column, ...], exprs: list,
+                       non_null: dict[str, int]) -> Iterator[Batch]:
+        """Sparse columns: fetch up to min_non_null non-null values so they get a fair look."""
+        want = self.options.min_non_null
+        for col, expr in zip(cols, exprs, strict=True):
+            if non_null[col.name] >= want:
+                continue
+            query = select(expr).select_from(tbl).where(column(col.name).is_not(None)).limit(want)
+            values = [r[0] for r in conn.execute(query)]
+            extra = values[non_null[col.name]:]  # the first ones may repeat the sample's
+            if extra:
+                yield Batch(0, {col.name: extra})
+
+    def _select_expr(self, container: Container, col: Column) -> Any:
+        expr = column(col.name)
+        sa_type = self._types.get((*container.parts, col.name))
+        if sa_type is not None and trimmable(sa_type):
+            from sqlalchemy import types as sat
+
+            bound = BINARY_HEAD_BYTES if isinstance(sa_type, sat._Binary) else self.options.max_cell_chars
+            return func.substr(expr, 1, bound).label(col.name)
+        return expr
+
+
+def _connect_args(url: URL, options: SqlOptions) -> dict[str, Any]:
+    backend = url.get_backend_name()
+    if backend in ("postgresql", "mysql", "mariadb"):
+        return {"connect_timeout": options.connect_timeout}
+    return {}
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    """SQLite opened read-only by URI, so a missing file is an error instead of a new database."""
+    database = url.database or ""
+    if not database or database == ":memory:":
+        raise TargetError("an SQLite target needs a file path, e.g. sqlite:///path/to/db.sqlite")
+    path = Path(database).expanduser().resolve()
+    if not path.is_file():
+        raise TargetError(f"SQLite database not found: {path}")
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5,
+                               check_same_thread=False)
+        conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+        return conn
+
+    return create_engine("sqlite://", creator=connect, poolclass=NullPool)
+
+
+def _install_guards(engine: Engine, timeout: float) -> None:
+    """Every connection is read-only and time-limited before piscan sends its first query."""
+    dialect = engine.dialect.name
+    millis = int(timeout * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _guard(dbapi_conn: Any, _record: Any) -> None:
+        if dialect == "sqlite":
+            dbapi_conn.execute("PRAGMA query_only = ON")
+            deadline = [time.monotonic() + timeout]
+            dbapi_conn.set_progress_handler(lambda: int(time.monotonic() > deadline[0]), 10_000)
+            _record.info["deadline"] = deadline
+            return
+        cursor = dbapi_conn.cursor()
+        try:
+            if dialect == "postgresql":
+                cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                cursor.execute("SELECT set_config('statement_timeout', %s, false)", (str(millis),))
+            elif dialect in ("mysql", "mariadb"):
+                cursor.execute("SET SESSION TRANSACTION READ ONLY")
+                cursor.execute("SELECT VERSION()")
+                version = str(cursor.fetchone()[0])
+                if "mariadb" in version.lower():
+                    cursor.execute("SET SESSION max_statement_time = %s", (timeout,))
+                else:
+                    cursor.execute("SET SESSION MAX_EXECUTION_TIME = %s", (millis,))
+        finally:
+            cursor.close()
+        dbapi_conn.commit()
+
+    if dialect == "sqlite":
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _reset_deadline(conn: Any, *_args: Any) -> None:
+            deadline = conn.connection._connection_record.info.get("deadline")
+            if deadline is not None:
+                deadline[0] = time.monotonic() + timeout
