@@ -39,20 +39,105 @@ from sqlalchemy import (
 SEED = 20261125
 ROWS = 120
 
-FIRST = ["Anna", "Liam", "Sofia", "Noah", "Emma", "Lucas", "Mia", "Oliver", "Hannah", "Elias",
-         "Chloe", "James", "Olivia", "Mateo", "Grace", "Jonas", "Isabella", "Henry", "Leonie",
-         "Samuel", "Charlotte", "Daniel", "Amelia", "Benjamin", "Margaret", "Robert"]
-LAST = ["Meyer", "Johnson", "Garcia", "Schmidt", "Brown", "Martin", "Fischer", "Wilson",
-        "Taylor", "Anderson", "Thomas", "Moore", "Jackson", "White", "Harris", "Clark",
-        "Lewis", "Walker", "Young", "Allen", "Wright", "Scott", "Baker", "Nelson"]
-STREETS = ["Maple Street", "Oak Avenue", "Pine Road", "Cedar Lane", "Elm Drive", "Lake View Way",
-           "Hill Court", "Sunset Boulevard", "River Road", "Park Place"]
-CITIES = ["Berlin", "Munich", "Hamburg", "Chicago", "Boston", "Seattle", "Paris", "Vienna",
-          "London", "Denver", "Toronto", "Madrid"]
-PRODUCTS = ["Widget Pro 3000", "Gizmo Max", "Turbo Blender X2", "Quantum Lamp", "Ultra Mop",
-            "Nimbus Kettle", "Aero Fan 12", "Stellar Mug", "Zen Pillow", "Hyper Charger 65W"]
-SCHOOLS = ["Riverside University", "Northgate College", "Lakeshore Institute of Technology",
-           "Westfield High School", "Hillcrest University"]
+FIRST = [
+    "Anna",
+    "Liam",
+    "Sofia",
+    "Noah",
+    "Emma",
+    "Lucas",
+    "Mia",
+    "Oliver",
+    "Hannah",
+    "Elias",
+    "Chloe",
+    "James",
+    "Olivia",
+    "Mateo",
+    "Grace",
+    "Jonas",
+    "Isabella",
+    "Henry",
+    "Leonie",
+    "Samuel",
+    "Charlotte",
+    "Daniel",
+    "Amelia",
+    "Benjamin",
+    "Margaret",
+    "Robert",
+]
+LAST = [
+    "Meyer",
+    "Johnson",
+    "Garcia",
+    "Schmidt",
+    "Brown",
+    "Martin",
+    "Fischer",
+    "Wilson",
+    "Taylor",
+    "Anderson",
+    "Thomas",
+    "Moore",
+    "Jackson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Young",
+    "Allen",
+    "Wright",
+    "Scott",
+    "Baker",
+    "Nelson",
+]
+STREETS = [
+    "Maple Street",
+    "Oak Avenue",
+    "Pine Road",
+    "Cedar Lane",
+    "Elm Drive",
+    "Lake View Way",
+    "Hill Court",
+    "Sunset Boulevard",
+    "River Road",
+    "Park Place",
+]
+CITIES = [
+    "Berlin",
+    "Munich",
+    "Hamburg",
+    "Chicago",
+    "Boston",
+    "Seattle",
+    "Paris",
+    "Vienna",
+    "London",
+    "Denver",
+    "Toronto",
+    "Madrid",
+]
+PRODUCTS = [
+    "Widget Pro 3000",
+    "Gizmo Max",
+    "Turbo Blender X2",
+    "Quantum Lamp",
+    "Ultra Mop",
+    "Nimbus Kettle",
+    "Aero Fan 12",
+    "Stellar Mug",
+    "Zen Pillow",
+    "Hyper Charger 65W",
+]
+SCHOOLS = [
+    "Riverside University",
+    "Northgate College",
+    "Lakeshore Institute of Technology",
+    "Westfield High School",
+    "Hillcrest University",
+]
 DEGREES = ["Bachelor of Science", "Master of Arts", "PhD", "MBA", "Bachelor of Arts"]
 SEGMENTS = ["high_value", "likely_churn", "low_engagement", "medium_intent", "high_propensity"]
 INTERESTS = ["fitness", "travel", "cooking", "gaming", "finance", "fashion", "parenting"]
@@ -91,18 +176,30 @@ PLANTED = {
     "marketing_profiles.churn_score": "INFERENCE",
     "marketing_profiles.interests": "INFERENCE",
 }
-UNDECLARED_XWMS = {"FINGERPRINT_TEMPLATE": "E", "FACE_TEMPLATE": "E", "EDUCATION_RECORD": "J",
-                   "INFERENCE": "K"}
+UNDECLARED_XWMS = {
+    "FINGERPRINT_TEMPLATE": "E",
+    "FACE_TEMPLATE": "E",
+    "EDUCATION_RECORD": "J",
+    "INFERENCE": "K",
+}
 # Non-personal columns that must not be reported at all.
 CLEAN = [
-    "products.product_name", "products.sku", "products.version", "products.checksum",
-    "products.description", "orders.order_number", "orders.created_at", "orders.quantity",
-    "orders.status", "orders.tracking_uuid",
+    "products.product_name",
+    "products.sku",
+    "products.version",
+    "products.checksum",
+    "products.description",
+    "orders.order_number",
+    "orders.created_at",
+    "orders.quantity",
+    "orders.status",
+    "orders.tracking_uuid",
 ]
 
 metadata = MetaData()
 customers = Table(
-    "customers", metadata,
+    "customers",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("first_name", String(60)),
     Column("last_name", String(60)),
@@ -116,7 +213,8 @@ customers = Table(
     Column("passport_no", String(20)),  # always NULL: found by its name alone
 )
 products = Table(
-    "products", metadata,
+    "products",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("product_name", String(80)),
     Column("sku", String(36)),
@@ -125,7 +223,8 @@ products = Table(
     Column("description", Text),
 )
 orders = Table(
-    "orders", metadata,
+    "orders",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("order_number", String(20)),
     Column("customer_id", Integer, ForeignKey("customers.id")),
@@ -135,7 +234,8 @@ orders = Table(
     Column("created_at", DateTime),
 )
 payments = Table(
-    "payments", metadata,
+    "payments",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("customer_id", Integer, ForeignKey("customers.id")),
     Column("invoice_no", String(20)),
@@ -143,7 +243,8 @@ payments = Table(
     Column("iban", String(34)),
 )
 login_events = Table(
-    "login_events", metadata,
+    "login_events",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("customer_id", Integer),
     Column("ip_address", String(45)),
@@ -151,19 +252,22 @@ login_events = Table(
     Column("session_id", String(64)),
 )
 support_tickets = Table(
-    "support_tickets", metadata,
+    "support_tickets",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("body", Text),
 )
 biometric = Table(
-    "biometric_enrollments", metadata,
+    "biometric_enrollments",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("customer_id", Integer),
     Column("fingerprint_template", LargeBinary),
     Column("face_embedding", Text, comment="JSON array of 128 floats"),
 )
 students = Table(
-    "student_records", metadata,
+    "student_records",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("customer_id", Integer),
     Column("school_name", String(120)),
@@ -171,7 +275,8 @@ students = Table(
     Column("gpa", Float),
 )
 marketing = Table(
-    "marketing_profiles", metadata,
+    "marketing_profiles",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("customer_id", Integer),
     Column("segment", String(40)),
@@ -212,57 +317,91 @@ def rows(rng: random.Random) -> dict[Table, list[dict]]:
     out: dict[Table, list[dict]] = {t: [] for t in metadata.sorted_tables}
     for i in range(1, ROWS + 1):
         first, last = rng.choice(FIRST), rng.choice(LAST)
-        out[customers].append({
-            "id": i, "first_name": first, "last_name": last,
-            "email": f"{first.lower()}.{last.lower()}{i}@example.com",
-            "phone": f"+1 {rng.randrange(201, 989)}-{rng.randrange(200, 999)}-{rng.randrange(1000, 9999)}",
-            "street_address": f"{rng.randrange(1, 9999)} {rng.choice(STREETS)}",
-            "city": rng.choice(CITIES),
-            "dob": dt.date(rng.randrange(1950, 2004), rng.randrange(1, 13), rng.randrange(1, 29)),
-            "gender": rng.choice(["female", "male", "non-binary"]),
-            "signup_ip": f"{rng.randrange(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
-            "passport_no": None,
-        })
+        out[customers].append(
+            {
+                "id": i,
+                "first_name": first,
+                "last_name": last,
+                "email": f"{first.lower()}.{last.lower()}{i}@example.com",
+                "phone": f"+1 {rng.randrange(201, 989)}-{rng.randrange(200, 999)}-{rng.randrange(1000, 9999)}",
+                "street_address": f"{rng.randrange(1, 9999)} {rng.choice(STREETS)}",
+                "city": rng.choice(CITIES),
+                "dob": dt.date(rng.randrange(1950, 2004), rng.randrange(1, 13), rng.randrange(1, 29)),
+                "gender": rng.choice(["female", "male", "non-binary"]),
+                "signup_ip": f"{rng.randrange(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+                "passport_no": None,
+            }
+        )
         name = rng.choice(PRODUCTS)
-        out[products].append({
-            "id": i, "product_name": name, "sku": str(uuid.UUID(int=rng.getrandbits(128))),
-            "version": f"{rng.randrange(1, 5)}.{rng.randrange(20)}.{rng.randrange(50)}",
-            "checksum": hashlib.sha256(f"{name}{i}".encode()).hexdigest(),
-            "description": f"The {name} ships in a recyclable box with a {rng.randrange(1, 5)}-year warranty.",
-        })
-        out[orders].append({
-            "id": i, "order_number": f"ORD-{100000 + i}", "customer_id": i,
-            "quantity": rng.randrange(1, 9), "status": rng.choice(["paid", "shipped", "returned"]),
-            "tracking_uuid": str(uuid.UUID(int=rng.getrandbits(128))),
-            "created_at": dt.datetime(2026, 1, 1) + dt.timedelta(minutes=rng.randrange(500_000)),
-        })
-        out[payments].append({
-            "id": i, "customer_id": i, "invoice_no": f"INV-{2026000 + i}",
-            "card_number": luhn_complete("4111", rng), "iban": iban_de(rng),
-        })
-        out[login_events].append({
-            "id": i, "customer_id": i,
-            "ip_address": f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
-            "user_agent": rng.choice(AGENTS),
-            "session_id": "".join(rng.choice("abcdef0123456789") for _ in range(40)),
-        })
+        out[products].append(
+            {
+                "id": i,
+                "product_name": name,
+                "sku": str(uuid.UUID(int=rng.getrandbits(128))),
+                "version": f"{rng.randrange(1, 5)}.{rng.randrange(20)}.{rng.randrange(50)}",
+                "checksum": hashlib.sha256(f"{name}{i}".encode()).hexdigest(),
+                "description": f"The {name} ships in a recyclable box with a {rng.randrange(1, 5)}-year warranty.",
+            }
+        )
+        out[orders].append(
+            {
+                "id": i,
+                "order_number": f"ORD-{100000 + i}",
+                "customer_id": i,
+                "quantity": rng.randrange(1, 9),
+                "status": rng.choice(["paid", "shipped", "returned"]),
+                "tracking_uuid": str(uuid.UUID(int=rng.getrandbits(128))),
+                "created_at": dt.datetime(2026, 1, 1) + dt.timedelta(minutes=rng.randrange(500_000)),
+            }
+        )
+        out[payments].append(
+            {
+                "id": i,
+                "customer_id": i,
+                "invoice_no": f"INV-{2026000 + i}",
+                "card_number": luhn_complete("4111", rng),
+                "iban": iban_de(rng),
+            }
+        )
+        out[login_events].append(
+            {
+                "id": i,
+                "customer_id": i,
+                "ip_address": f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+                "user_agent": rng.choice(AGENTS),
+                "session_id": "".join(rng.choice("abcdef0123456789") for _ in range(40)),
+            }
+        )
         body = f"Order {100000 + i} arrived damaged, please send a replacement."
         if i % 5 == 0:
             body = f"Please contact {first} {last} at {first.lower()}.{last.lower()}{i}@example.com about the refund."
         out[support_tickets].append({"id": i, "body": body})
-        out[biometric].append({
-            "id": i, "customer_id": i, "fingerprint_template": fmr_template(rng),
-            "face_embedding": json.dumps([round(rng.uniform(-1, 1), 5) for _ in range(128)]),
-        })
-        out[students].append({
-            "id": i, "customer_id": i, "school_name": rng.choice(SCHOOLS),
-            "degree": rng.choice(DEGREES), "gpa": round(rng.uniform(2.0, 4.0), 2),
-        })
-        out[marketing].append({
-            "id": i, "customer_id": i, "segment": rng.choice(SEGMENTS),
-            "churn_score": round(rng.random(), 3),
-            "interests": ",".join(rng.sample(INTERESTS, 3)),
-        })
+        out[biometric].append(
+            {
+                "id": i,
+                "customer_id": i,
+                "fingerprint_template": fmr_template(rng),
+                "face_embedding": json.dumps([round(rng.uniform(-1, 1), 5) for _ in range(128)]),
+            }
+        )
+        out[students].append(
+            {
+                "id": i,
+                "customer_id": i,
+                "school_name": rng.choice(SCHOOLS),
+                "degree": rng.choice(DEGREES),
+                "gpa": round(rng.uniform(2.0, 4.0), 2),
+            }
+        )
+        out[marketing].append(
+            {
+                "id": i,
+                "customer_id": i,
+                "segment": rng.choice(SEGMENTS),
+                "churn_score": round(rng.random(), 3),
+                "interests": ",".join(rng.sample(INTERESTS, 3)),
+            }
+        )
     return out
 
 

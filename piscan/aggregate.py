@@ -67,9 +67,16 @@ class ColumnTally:
             mean = tally.score_sum / tally.matches
             confidence = min(1.0, mean + NAME_BOOST) if hit else mean
             recognizers = sorted(tally.recognizers) + (["name"] if hit else [])
-            out.append(self._finding(entity, tally.matches, confidence,
-                                     Evidence.BOTH if hit else Evidence.VALUE,
-                                     recognizers, tally.example))
+            out.append(
+                self._finding(
+                    entity,
+                    tally.matches,
+                    confidence,
+                    Evidence.BOTH if hit else Evidence.VALUE,
+                    recognizers,
+                    tally.example,
+                )
+            )
         reported = {f.entity for f in out}
         for hit in self.name_hits:
             if hit.entity in reported or not hit.strong or not self._kind_fits(hit):
@@ -80,9 +87,9 @@ class ColumnTally:
     def _enough(self, spec: EntitySpec, tally: _EntityTally, named: bool) -> bool:
         if not self.sampled or tally.matches < min(spec.min_matches, self.sampled):
             return False
-        if not named and spec.min_distinct and tally.distinct:
-            if len(tally.distinct) < spec.min_distinct * min(tally.matches, _MAX_DISTINCT):
-                return False
+        diverse = len(tally.distinct) >= spec.min_distinct * min(tally.matches, _MAX_DISTINCT)
+        if not named and spec.min_distinct and tally.distinct and not diverse:
+            return False
         share = tally.matches / self.sampled
         mean = tally.score_sum / tally.matches
         return share >= spec.min_share - _EPS and mean >= spec.min_score - _EPS
@@ -91,8 +98,15 @@ class ColumnTally:
         """A name rule holds for all-NULL columns and for values of the kinds it expects."""
         return not self.kinds or bool(self.kinds & hit.kinds)
 
-    def _finding(self, entity: str, matches: int, confidence: float, evidence: Evidence,
-                 recognizers: list[str], example: str) -> Finding:
+    def _finding(
+        self,
+        entity: str,
+        matches: int,
+        confidence: float,
+        evidence: Evidence,
+        recognizers: list[str],
+        example: str,
+    ) -> Finding:
         return Finding(
             location=self.location,
             entity=entity,

@@ -33,28 +33,64 @@ class FailOn(StrEnum):
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details to stderr.")] = False,
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="piscan: %(levelname)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="piscan: %(levelname)s: %(message)s",
+    )
 
 
 @app.command()
 def scan(
-    targets: Annotated[list[str], typer.Argument(help="Database URLs (any SQLAlchemy URL) or SQLite files.", show_default=False)],
-    policy: Annotated[list[str], typer.Option("--policy", "-p", help="Bundled policy id (xwms, westmonth) or a policy YAML file; repeat to judge against several.")] = ["xwms"],  # noqa: B006
+    targets: Annotated[
+        list[str],
+        typer.Argument(help="Database URLs (any SQLAlchemy URL) or SQLite files.", show_default=False),
+    ],
+    policy: Annotated[
+        list[str],
+        typer.Option(
+            "--policy",
+            "-p",
+            help="Bundled policy (xwms, westmonth) or a policy YAML file; repeat to judge against several.",
+        ),
+    ] = ["xwms"],  # noqa: B006
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 on undeclared categories, on any personal data, or never.")] = FailOn.UNDECLARED,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
+    ] = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(help="Exit 1 on undeclared categories, on any personal data, or never."),
+    ] = FailOn.UNDECLARED,
     sample: Annotated[int, typer.Option(min=1, help="Random rows sampled per table.")] = 1000,
     full: Annotated[bool, typer.Option("--full", help="Read every row instead of a sample.")] = False,
-    min_non_null: Annotated[int, typer.Option(min=0, help="Top up sparse columns to this many non-null values.")] = 50,
-    max_cell_chars: Annotated[int, typer.Option(min=16, help="Text cells are cut to this many characters.")] = 4096,
+    min_non_null: Annotated[
+        int, typer.Option(min=0, help="Top up sparse columns to this many non-null values.")
+    ] = 50,
+    max_cell_chars: Annotated[
+        int, typer.Option(min=16, help="Text cells are cut to this many characters.")
+    ] = 4096,
     timeout: Annotated[float, typer.Option(min=0.1, help="Per-statement timeout in seconds.")] = 30.0,
     views: Annotated[bool, typer.Option("--views", help="Scan views as well as tables.")] = False,
-    include: Annotated[list[str], typer.Option("--include", "-i", help="Glob over schema[.table[.column]]; repeatable.")] = [],  # noqa: B006
-    exclude: Annotated[list[str], typer.Option("--exclude", "-x", help="Glob over schema[.table[.column]]; repeatable.")] = [],  # noqa: B006
-    model: Annotated[str | None, typer.Option(help="Installed spaCy model for names in free text (env PISCAN_SPACY_MODEL).")] = None,
-    recognizers: Annotated[list[Path], typer.Option("--recognizers", help="Extra recognizer YAML file (Presidio format); repeatable.")] = [],  # noqa: B006
-    no_examples: Annotated[bool, typer.Option("--no-examples", help="Leave the masked example column empty.")] = False,
+    include: Annotated[
+        list[str],
+        typer.Option("--include", "-i", help="Glob over schema[.table[.column]]; repeatable."),
+    ] = [],  # noqa: B006
+    exclude: Annotated[
+        list[str],
+        typer.Option("--exclude", "-x", help="Glob over schema[.table[.column]]; repeatable."),
+    ] = [],  # noqa: B006
+    model: Annotated[
+        str | None,
+        typer.Option(help="Installed spaCy model for names in free text (env PISCAN_SPACY_MODEL)."),
+    ] = None,
+    recognizers: Annotated[
+        list[Path],
+        typer.Option("--recognizers", help="Extra recognizer YAML file (Presidio format); repeatable."),
+    ] = [],  # noqa: B006
+    no_examples: Annotated[
+        bool, typer.Option("--no-examples", help="Leave the masked example column empty.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Scan databases and report personal data per column, judged against each policy."""
@@ -77,15 +113,23 @@ def _scan(**opts: object) -> int:
     policies = load_policies(opts["policy"])
     model = opts["model"] or os.environ.get("PISCAN_SPACY_MODEL") or None
     sql = SqlOptions(
-        sample_rows=opts["sample"], full_scan=opts["full"], min_non_null=opts["min_non_null"],
-        max_cell_chars=opts["max_cell_chars"], statement_timeout=opts["timeout"],
+        sample_rows=opts["sample"],
+        full_scan=opts["full"],
+        min_non_null=opts["min_non_null"],
+        max_cell_chars=opts["max_cell_chars"],
+        statement_timeout=opts["timeout"],
         include_views=opts["views"],
         selector=Selector(tuple(opts["include"]), tuple(opts["exclude"])),
     )
     config_kwargs = {"model": model} if model else {}
-    config = ScanConfig(targets=tuple(opts["targets"]), policies=tuple(policies), sql=sql,
-                        recognizers=tuple(opts["recognizers"]),
-                        examples=not opts["no_examples"], **config_kwargs)
+    config = ScanConfig(
+        targets=tuple(opts["targets"]),
+        policies=tuple(policies),
+        sql=sql,
+        recognizers=tuple(opts["recognizers"]),
+        examples=not opts["no_examples"],
+        **config_kwargs,
+    )
     err = Console(stderr=True)
     show_progress = err.is_terminal and not opts["quiet"]
     scanner = Scanner(config, RichProgress(err) if show_progress else NoProgress())
@@ -100,11 +144,13 @@ def _scan(**opts: object) -> int:
         text = renderer(fmt)(result)
         _emit(text, output)
         for s in result.skipped:
-            err.print(f"piscan: skipped {s.source} {s.location}: {s.reason}".replace("  ", " "),
-                      highlight=False, markup=False)
+            err.print(
+                f"piscan: skipped {s.source} {s.location}: {s.reason}".replace("  ", " "),
+                highlight=False,
+                markup=False,
+            )
     if result.interrupted:
-        err.print("piscan: interrupted: the report above holds what was found so far",
-                  highlight=False)
+        err.print("piscan: interrupted: the report above holds what was found so far", highlight=False)
         return ExitCode.INTERRUPTED
     return _exit_code(result, opts["fail_on"])
 

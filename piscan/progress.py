@@ -11,9 +11,13 @@ class RichProgress:
 
     def __init__(self, console: Console) -> None:
         self._progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[table]}"), TimeElapsedColumn(),
-            console=console, transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[table]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         )
         self._task: int | None = None
 

@@ -44,10 +44,16 @@ class ScanConfig:
     def settings(self) -> dict[str, object]:
         """The effective settings, as reports record them."""
         sql = asdict(self.sql)
-        sql["selector"] = {"include": list(self.sql.selector.include),
-                           "exclude": list(self.sql.selector.exclude)}
-        return {"model": self.model, "examples": self.examples, **sql,
-                "recognizers": [str(p) for p in self.recognizers]}
+        sql["selector"] = {
+            "include": list(self.sql.selector.include),
+            "exclude": list(self.sql.selector.exclude),
+        }
+        return {
+            "model": self.model,
+            "examples": self.examples,
+            **sql,
+            "recognizers": [str(p) for p in self.recognizers],
+        }
 
 
 class Progress(Protocol):
@@ -136,8 +142,7 @@ class Scanner:
 
     def _scan_container(self, source: SqlSource, container: Container, state: _State) -> None:
         tallies = {
-            c.name: ColumnTally(Location(source.public, (*container.parts, c.name)),
-                                tuple(name_hits(c)))
+            c.name: ColumnTally(Location(source.public, (*container.parts, c.name)), tuple(name_hits(c)))
             for c in container.columns
         }
         columns = {c.name: c for c in container.columns}
@@ -159,8 +164,9 @@ class Scanner:
             raise
         state.tables += 1
         if rows == 0:
-            state.notes.append(Skipped(source.public, container.path,
-                                       "table is empty: judged by column names only"))
+            state.notes.append(
+                Skipped(source.public, container.path, "table is empty: judged by column names only")
+            )
         self._collect(tallies, state)
 
     def _scan_values(self, tally: ColumnTally, column, rows: int, raw: list[object]) -> None:

@@ -27,8 +27,20 @@ ALIASES = {"US_BANK_NUMBER": "BANK_ACCOUNT"}
 # on its own: dates of birth come from piscan's context-bound recognizer).
 _DROP = {"EmailRecognizer", "DateRecognizer"}
 # spaCy's ORG label fires on product names and codes; companies are found by name evidence.
-_NER_IGNORED = ["ORGANIZATION", "ORG", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY",
-                "ORDINAL", "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART"]
+_NER_IGNORED = [
+    "ORGANIZATION",
+    "ORG",
+    "CARDINAL",
+    "EVENT",
+    "LANGUAGE",
+    "LAW",
+    "MONEY",
+    "ORDINAL",
+    "PERCENT",
+    "PRODUCT",
+    "QUANTITY",
+    "WORK_OF_ART",
+]
 _HAS_LETTERS = re.compile(r"[^\W\d_]{2,}")
 _CODE_LIKE = re.compile(r"^\S*\d\S*$")  # one token with a digit: ids, versions, order numbers
 
@@ -212,8 +224,13 @@ class PresidioDetector:
         kept: list[Any] = []
         for r in spans:
             # A URL inside an email, or a phone inside a card number, is part of a better match.
-            inside = any(k.start <= r.start and r.end <= k.end and k.entity_type != r.entity_type
-                         and k.score >= r.score for k in kept)
+            inside = any(
+                k.start <= r.start
+                and r.end <= k.end
+                and k.entity_type != r.entity_type
+                and k.score >= r.score
+                for k in kept
+            )
             if not inside:
                 kept.append(r)
         best: dict[str, Detection] = {}
@@ -222,7 +239,6 @@ class PresidioDetector:
             if entity in best:
                 continue
             recognizer = r.recognition_metadata.get("recognizer_name", "presidio")
-            span = text[r.start:r.end]
-            best[entity] = Detection(entity, recognizer, round(r.score, 3), index, mask(span),
-                                     digest(span))
+            span = text[r.start : r.end]
+            best[entity] = Detection(entity, recognizer, round(r.score, 3), index, mask(span), digest(span))
         return list(best.values())

@@ -13,7 +13,11 @@ _SIGNATURES: tuple[tuple[str, str, object], ...] = (
     ("IMAGE", "gif", lambda b: b[:6] in (b"GIF87a", b"GIF89a")),
     ("IMAGE", "webp", lambda b: b[:4] == b"RIFF" and b[8:12] == b"WEBP"),
     ("AUDIO_RECORDING", "wav", lambda b: b[:4] == b"RIFF" and b[8:12] == b"WAVE"),
-    ("AUDIO_RECORDING", "mp3", lambda b: b[:3] == b"ID3" or (len(b) > 1 and b[0] == 0xFF and b[1] & 0xE0 == 0xE0)),
+    (
+        "AUDIO_RECORDING",
+        "mp3",
+        lambda b: b[:3] == b"ID3" or (len(b) > 1 and b[0] == 0xFF and b[1] & 0xE0 == 0xE0),
+    ),
     ("AUDIO_RECORDING", "ogg", lambda b: b[:4] == b"OggS"),
     ("AUDIO_RECORDING", "flac", lambda b: b[:4] == b"fLaC"),
     ("AUDIO_RECORDING", "mp4", lambda b: b[4:8] == b"ftyp"),
@@ -47,5 +51,7 @@ class SignatureDetector:
             hit = identify(head)
             if hit:
                 entity, label = hit
-                found.append(Detection(entity, f"signature:{label}", 0.95, i, describe_blob(label, len(value))))
+                found.append(
+                    Detection(entity, f"signature:{label}", 0.95, i, describe_blob(label, len(value)))
+                )
         return found

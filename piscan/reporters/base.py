@@ -11,8 +11,18 @@ SCHEMA_VERSION = "1.0"
 
 # The CSV inventory's columns, in this order: a public contract auditors' tools read.
 CSV_COLUMNS = (
-    "source", "location", "entity", "policy", "category", "category_name", "declared",
-    "matches", "sampled", "confidence", "evidence", "example",
+    "source",
+    "location",
+    "entity",
+    "policy",
+    "category",
+    "category_name",
+    "declared",
+    "matches",
+    "sampled",
+    "confidence",
+    "evidence",
+    "example",
 )
 
 
@@ -47,8 +57,13 @@ def sorted_verdicts(result: ScanResult) -> list[Verdict]:
     """Undeclared first, then by source, location, entity and policy: a stable order for diffs."""
     return sorted(
         result.verdicts,
-        key=lambda v: (v.declared, v.finding.location.source, v.finding.location.path,
-                       v.finding.entity, v.policy),
+        key=lambda v: (
+            v.declared,
+            v.finding.location.source,
+            v.finding.location.path,
+            v.finding.entity,
+            v.policy,
+        ),
     )
 
 

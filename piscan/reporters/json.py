@@ -12,14 +12,18 @@ def to_dict(result: ScanResult) -> dict[str, object]:
     """The JSON document as a dict (schema_version names its shape)."""
     return {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "piscan", "version": result.tool_version,
-                 "rules_digest": result.rules_digest},
+        "tool": {
+            "name": "piscan",
+            "version": result.tool_version,
+            "rules_digest": result.rules_digest,
+        },
         "started": result.started,
         "finished": result.finished,
         "interrupted": result.interrupted,
         "targets": list(result.targets),
-        "policies": [{"id": p.id, "name": p.name, "file": p.file, "sha256": p.sha256}
-                     for p in result.policies],
+        "policies": [
+            {"id": p.id, "name": p.name, "file": p.file, "sha256": p.sha256} for p in result.policies
+        ],
         "settings": result.settings,
         "sample_size": result.settings.get("sample_rows"),
         "tables_scanned": result.tables_scanned,
@@ -29,14 +33,16 @@ def to_dict(result: ScanResult) -> dict[str, object]:
             "skipped": len(result.skipped),
         },
         "results": [
-            {**verdict_row(v), "recognizers": list(v.finding.recognizers),
-             "rows": v.finding.rows, "share": round(v.finding.share, 4)}
+            {
+                **verdict_row(v),
+                "recognizers": list(v.finding.recognizers),
+                "rows": v.finding.rows,
+                "share": round(v.finding.share, 4),
+            }
             for v in sorted_verdicts(result)
         ],
-        "skipped": [{"source": s.source, "location": s.location, "reason": s.reason}
-                    for s in result.skipped],
-        "notes": [{"source": s.source, "location": s.location, "message": s.reason}
-                  for s in result.notes],
+        "skipped": [{"source": s.source, "location": s.location, "reason": s.reason} for s in result.skipped],
+        "notes": [{"source": s.source, "location": s.location, "message": s.reason} for s in result.notes],
     }
 
 

@@ -15,17 +15,23 @@ from piscan.reporters.base import sorted_verdicts
 def render(result: ScanResult, width: int = 140, color: bool = False) -> str:
     """Render to a string; the CLI decides whether colors go to a terminal."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
-                      highlight=False)
+    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False)
     write(console, result)
     return buffer.getvalue()
 
 
 def write(console: Console, result: ScanResult) -> None:
     """Print grouped tables, then skipped items and a summary line."""
-    order = sorted(sorted_verdicts(result),
-                   key=lambda v: (v.finding.location.source, v.finding.location.container,
-                                  v.finding.location.path, v.finding.entity, v.policy))
+    order = sorted(
+        sorted_verdicts(result),
+        key=lambda v: (
+            v.finding.location.source,
+            v.finding.location.container,
+            v.finding.location.path,
+            v.finding.entity,
+            v.policy,
+        ),
+    )
     group = lambda v: (v.finding.location.source, v.finding.location.container)  # noqa: E731
     for (source, container), rows in groupby(order, key=group):
         console.print(_table(f"{source}  {container}", list(rows)))
@@ -38,16 +44,33 @@ def write(console: Console, result: ScanResult) -> None:
 
 def _table(title: str, verdicts: list[Verdict]) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False, expand=False)
-    for name in ("column", "entity", "policy", "category", "declared", "matches", "conf",
-                 "evidence", "example"):
+    for name in (
+        "column",
+        "entity",
+        "policy",
+        "category",
+        "declared",
+        "matches",
+        "conf",
+        "evidence",
+        "example",
+    ):
         table.add_column(name, overflow="fold")
     for v in verdicts:
         f = v.finding
         declared = "yes" if v.declared else "[bold red]NO[/]"
         category = f"{v.category} {v.category_name}".strip() or "(none)"
-        table.add_row(f.location.parts[-1], f.entity, v.policy, category, declared,
-                      f"{f.matches}/{f.sampled}", f"{f.confidence:.2f}", f.evidence.value,
-                      f.example)
+        table.add_row(
+            f.location.parts[-1],
+            f.entity,
+            v.policy,
+            category,
+            declared,
+            f"{f.matches}/{f.sampled}",
+            f"{f.confidence:.2f}",
+            f.evidence.value,
+            f.example,
+        )
     return table
 
 
@@ -55,8 +78,10 @@ def _summary(result: ScanResult) -> str:
     locations = {v.finding.location for v in result.verdicts}
     undeclared = result.undeclared
     bad = {(v.policy, v.category or v.finding.entity) for v in undeclared}
-    text = (f"{result.tables_scanned} tables scanned, {len(locations)} locations with personal "
-            f"data, {len(undeclared)} undeclared findings")
+    text = (
+        f"{result.tables_scanned} tables scanned, {len(locations)} locations with personal "
+        f"data, {len(undeclared)} undeclared findings"
+    )
     if bad:
         text += " (" + ", ".join(f"{p}:{c}" for p, c in sorted(bad)) + ")"
     if result.skipped:

@@ -60,8 +60,12 @@ def passfile_lookup(url: URL) -> str | None:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
         return None
-    wanted = [url.host or "localhost", str(url.port or _default_port(url)), url.database or "",
-              url.username or ""]
+    wanted = [
+        url.host or "localhost",
+        str(url.port or _default_port(url)),
+        url.database or "",
+        url.username or "",
+    ]
     for line in lines:
         if not line.strip() or line.lstrip().startswith("#"):
             continue

@@ -25,7 +25,12 @@ from piscan.sources.sqltypes import kind_of, trimmable, type_name
 log = logging.getLogger(__name__)
 
 SYSTEM_SCHEMAS = {
-    "information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys",
+    "information_schema",
+    "pg_catalog",
+    "pg_toast",
+    "mysql",
+    "performance_schema",
+    "sys",
 }
 BINARY_HEAD_BYTES = 4096  # signatures and packed float vectors are read from the first bytes
 
@@ -66,8 +71,7 @@ class SqlSource:
             if backend == "sqlite":
                 engine = _sqlite_engine(url)
             else:
-                engine = create_engine(url, connect_args=_connect_args(url, self.options),
-                                       poolclass=NullPool)
+                engine = create_engine(url, connect_args=_connect_args(url, self.options), poolclass=NullPool)
         except NoSuchModuleError:
             raise TargetError(f"unknown database dialect or driver {url.drivername!r}") from None
         except ImportError as exc:
@@ -140,8 +144,14 @@ class SqlSource:
             for col in reflected:
                 if not self.options.selector.wants((*parts, col["name"])):
                     continue
-                columns.append(Column(col["name"], type_name(col["type"]), kind_of(col["type"]),
-                                      col.get("comment") or ""))
+                columns.append(
+                    Column(
+                        col["name"],
+                        type_name(col["type"]),
+                        kind_of(col["type"]),
+                        col.get("comment") or "",
+                    )
+                )
                 self._types[(*parts, col["name"])] = col["type"]
             if columns:
                 yield Container(parts, tuple(columns), is_view)
@@ -172,8 +182,9 @@ class SqlSource:
         for col in readable:
             yield from self._read_columns(container, (col,))
 
-    def _read_columns(self, container: Container, cols: tuple[Column, ...], probe: bool = False
-                      ) -> Iterator[Batch]:
+    def _read_columns(
+        self, container: Container, cols: tuple[Column, ...], probe: bool = False
+    ) -> Iterator[Batch]:
         schema, name = container.parts
         tbl = table(name, schema=None if self.url.get_backend_name() == "sqlite" else schema)
         exprs = [self._select_expr(container, c) for c in cols]
@@ -193,8 +204,7 @@ class SqlSource:
             if sampled:
                 yield from self._sparse_top_up(conn, tbl, cols, exprs, non_null)
 
-    def _query(self, conn: Connection, tbl: Any, exprs: list, schema: str, name: str
-               ) -> tuple[Any, bool]:
+    def _query(self, conn: Connection, tbl: Any, exprs: list, schema: str, name: str) -> tuple[Any, bool]:
         """A full read when asked for or when the table is small, else a dialect sample."""
         opts = self.options
         plain = select(*exprs).select_from(tbl)
@@ -208,8 +218,14 @@ class SqlSource:
         dialect = conn.dialect.name
         return sampling.sample_query(exprs, tbl, dialect, opts.sample_rows, estimate), True
 
-    def _sparse_top_up(self, conn: Connection, tbl: Any, cols: tuple[Column, ...], exprs: list,
-                       non_null: dict[str, int]) -> Iterator[Batch]:
+    def _sparse_top_up(
+        self,
+        conn: Connection,
+        tbl: Any,
+        cols: tuple[Column, ...],
+        exprs: list,
+        non_null: dict[str, int],
+    ) -> Iterator[Batch]:
         """Sparse columns: fetch up to min_non_null non-null values so they get a fair look."""
         want = self.options.min_non_null
         for col, expr in zip(cols, exprs, strict=True):
@@ -217,7 +233,7 @@ class SqlSource:
                 continue
             query = select(expr).select_from(tbl).where(column(col.name).is_not(None)).limit(want)
             values = [r[0] for r in conn.execute(query)]
-            extra = values[non_null[col.name]:]  # the first ones may repeat the sample's
+            extra = values[non_null[col.name] :]  # the first ones may repeat the sample's
             if extra:
                 yield Batch(0, {col.name: extra})
 
@@ -249,8 +265,9 @@ def _sqlite_engine(url: URL) -> Engine:
         raise TargetError(f"SQLite database not found: {path}")
 
     def connect() -> sqlite3.Connection:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5, check_same_thread=False
+        )
         conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
         return conn
 
