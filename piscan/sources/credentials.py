@@ -25,8 +25,12 @@ def parse(target: str) -> URL:
 
 
 def public(url: URL) -> str:
-    """The URL as reports show it: no password at all, not even a mask."""
-    return url.set(password=None).render_as_string(hide_password=False)
+    """The URL as reports show it: no password at all, not even a mask.
+
+    ``URL.set(password=None)`` means "leave unchanged" in SQLAlchemy 2.1, so the URL is rebuilt.
+    """
+    bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database, url.query)
+    return bare.render_as_string(hide_password=False)
 
 
 def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
