@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, literal_column, select, text
+from sqlalchemy import Select, func, literal, literal_column, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import TableClause
 
@@ -48,7 +48,7 @@ def sample_query(columns: list, table: TableClause, dialect: str, rows: int, est
     """
     fraction = min(1.0, 3.0 * rows / max(estimate, 1))
     if dialect == "postgresql":
-        sampled = table.tablesample(func.system(fraction * 100.0), seed=SEED)
+        sampled = table.tablesample(func.system(fraction * 100.0), seed=literal(SEED))
         return select(*columns).select_from(sampled).limit(rows)
     query = select(*columns).select_from(table)
     if dialect in ("mysql", "mariadb"):
