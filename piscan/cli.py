@@ -143,14 +143,11 @@ def _scan(**opts: object) -> int:
     else:
         text = renderer(fmt)(result)
         _emit(text, output)
-        for s in result.skipped:
-            err.print(
-                f"piscan: skipped {s.source} {s.location}: {s.reason}".replace("  ", " "),
-                highlight=False,
-                markup=False,
-            )
+        for s in result.skipped:  # typer.echo: a rich console would wrap the line at 80 columns
+            where = " ".join(part for part in (s.source, s.location) if part)
+            typer.echo(f"piscan: skipped {where}: {s.reason}", err=True)
     if result.interrupted:
-        err.print("piscan: interrupted: the report above holds what was found so far", highlight=False)
+        typer.echo("piscan: interrupted: the report above holds what was found so far", err=True)
         return ExitCode.INTERRUPTED
     return _exit_code(result, opts["fail_on"])
 

@@ -141,14 +141,13 @@ class Scanner:
             self.progress.stop()
 
     def _scan_container(self, source: SqlSource, container: Container, state: _State) -> None:
-        tallies = {
-            c.name: ColumnTally(Location(source.public, (*container.parts, c.name)), tuple(name_hits(c)))
-            for c in container.columns
-        }
+        tallies = _tallies(source.public, container)
         columns = {c.name: c for c in container.columns}
         rows = 0
         try:
             for batch in source.read(container):
+                if batch.restart:
+                    tallies, rows = _tallies(source.public, container), 0
                 rows += batch.rows
                 for name, reason in batch.failed.items():
                     state.skipped.append(Skipped(source.public, f"{container.path}.{name}", reason))
@@ -207,6 +206,14 @@ class Scanner:
             interrupted=state.interrupted,
             rules_digest=rules_digest(),
         )
+
+
+def _tallies(public: str, container: Container) -> dict[str, ColumnTally]:
+    """A fresh tally per column, seeded with the column's name evidence."""
+    return {
+        c.name: ColumnTally(Location(public, (*container.parts, c.name)), tuple(name_hits(c)))
+        for c in container.columns
+    }
 
 
 def _without_example(finding: Finding) -> Finding:

@@ -15,7 +15,17 @@ from piscan.reporters.base import CSV_COLUMNS, Format, renderer
 
 
 def test_every_format_has_a_reporter():
-    finding = Finding(Location("db", ("s", "t", "email")), "EMAIL_ADDRESS", 2, 2, 2, 1.0, Evidence.VALUE, ("x",), "a***@e***.com")
+    finding = Finding(
+        Location("db", ("s", "t", "email")),
+        "EMAIL_ADDRESS",
+        2,
+        2,
+        2,
+        1.0,
+        Evidence.VALUE,
+        ("x",),
+        "a***@e***.com",
+    )
     policy = load_policy("xwms")
     result = ScanResult("0", "a", "b", ("db",), (policy.info,), {}, (finding,), (policy.judge(finding),), ())
     for fmt in Format:
@@ -27,8 +37,20 @@ def test_csv_header_is_the_documented_contract(cli, sqlite_url):
     run = cli("scan", sqlite_url, "-f", "csv", "-q", "--include", "*.customers")
     header = next(csv.reader(io.StringIO(run.stdout)))
     assert tuple(header) == CSV_COLUMNS
-    assert header[:12] == ["source", "location", "entity", "policy", "category", "category_name",
-                           "declared", "matches", "sampled", "confidence", "evidence", "example"]
+    assert header[:12] == [
+        "source",
+        "location",
+        "entity",
+        "policy",
+        "category",
+        "category_name",
+        "declared",
+        "matches",
+        "sampled",
+        "confidence",
+        "evidence",
+        "example",
+    ]
 
 
 def test_exit_1_when_undeclared(cli, sqlite_url):
@@ -42,15 +64,23 @@ def test_exit_0_when_everything_found_is_declared(cli, sqlite_url):
     assert rows and all(r["declared"] == "yes" for r in rows)
 
 
-@pytest.mark.parametrize(("fail_on", "include", "code"), [
-    ("never", "*", 0), ("any", "*.customers", 1), ("undeclared", "*.customers", 0), ("any", "*.products", 0),
-])
+@pytest.mark.parametrize(
+    ("fail_on", "include", "code"),
+    [
+        ("never", "*", 0),
+        ("any", "*.customers", 1),
+        ("undeclared", "*.customers", 0),
+        ("any", "*.products", 0),
+    ],
+)
 def test_fail_on(cli, sqlite_url, fail_on, include, code):
     assert cli("scan", sqlite_url, "-q", "-f", "csv", "--fail-on", fail_on, "--include", include).code == code
 
 
 def test_westmonth_declares_biometrics_but_not_education(cli, sqlite_url):
-    run = cli("scan", sqlite_url, "-q", "-f", "csv", "-p", "westmonth", "--include", "*.biometric_enrollments")
+    run = cli(
+        "scan", sqlite_url, "-q", "-f", "csv", "-p", "westmonth", "--include", "*.biometric_enrollments"
+    )
     assert run.code == 0
     run = cli("scan", sqlite_url, "-q", "-f", "csv", "-p", "westmonth", "--include", "*.student_records")
     assert run.code == 1
@@ -80,8 +110,10 @@ def test_output_file(cli, sqlite_url, tmp_path):
 
 def test_user_policy_file(cli, sqlite_url, tmp_path):
     policy = tmp_path / "mine.yaml"
-    policy.write_text("id: mine\nname: Mine\ncategories:\n  - {id: contact, name: Contact, declared: true,"
-                      " entities: [EMAIL_ADDRESS]}\n")
+    policy.write_text(
+        "id: mine\nname: Mine\ncategories:\n  - {id: contact, name: Contact, declared: true,"
+        " entities: [EMAIL_ADDRESS]}\n"
+    )
     run = cli("scan", sqlite_url, "-q", "-f", "csv", "-p", str(policy), "--include", "*.customers")
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     assert run.code == 1

@@ -109,10 +109,17 @@ def test_user_policy_file_loads(tmp_path):
         ("id: x\nname: [unclosed\n", "line", "invalid YAML"),
         ("id: mine\nname: n\n", "(top level)", "'categories' is a required property"),
         (GOOD.replace("PHONE_NUMBER", "SHOE_SIZE"), "categories.0.entities.1", "unknown entity 'SHOE_SIZE'"),
-        (GOOD.replace("declared: true", "declared: maybe"), "categories.0.declared", "is not of type 'boolean'"),
+        (
+            GOOD.replace("declared: true", "declared: maybe"),
+            "categories.0.declared",
+            "is not of type 'boolean'",
+        ),
         (GOOD + "    colour: red\n", "categories.0", "Additional properties"),
-        (GOOD.replace("[EMAIL_ADDRESS, PHONE_NUMBER]", "[EMAIL_ADDRESS, EMAIL_ADDRESS]"),
-         "categories.0.entities.1", "already in category"),
+        (
+            GOOD.replace("[EMAIL_ADDRESS, PHONE_NUMBER]", "[EMAIL_ADDRESS, EMAIL_ADDRESS]"),
+            "categories.0.entities.1",
+            "already in category",
+        ),
     ],
 )
 def test_broken_policy_names_file_key_and_problem(tmp_path, text, key, problem):

@@ -44,10 +44,12 @@ def test_every_planted_column_is_found_with_its_category_under_both_policies(sca
 
 def test_undeclared_xwms_categories_are_the_planted_ones(scanned):
     _, found = scanned
-    undeclared = {(loc, ent) for (loc, ent, pol), r in found.items() if pol == "xwms" and r["declared"] == "no"}
+    undeclared = {
+        (loc, ent) for (loc, ent, pol), r in found.items() if pol == "xwms" and r["declared"] == "no"
+    }
     expected = {(loc, ent) for loc, ent in EXAMPLES.PLANTED.items() if ent in EXAMPLES.UNDECLARED_XWMS}
     assert undeclared == expected
-    for (loc, ent, pol), row in found.items():
+    for (_loc, ent, pol), row in found.items():
         if pol == "xwms" and ent in EXAMPLES.UNDECLARED_XWMS:
             assert row["category"] == EXAMPLES.UNDECLARED_XWMS[ent]
 

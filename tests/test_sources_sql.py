@@ -54,13 +54,23 @@ def test_connections_are_read_only(empty_db):
 def _fill_sparse(url: str, rows: int = 4000) -> None:
     engine = sa.create_engine(url)
     meta = sa.MetaData()
-    table = sa.Table("accounts", meta, sa.Column("id", sa.Integer, primary_key=True),
-                     sa.Column("plan", sa.String(20)), sa.Column("backup_contact", sa.String(120)))
+    table = sa.Table(
+        "accounts",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("plan", sa.String(20)),
+        sa.Column("backup_contact", sa.String(120)),
+    )
     meta.create_all(engine)
     rng = random.Random(7)
-    data = [{"id": i, "plan": rng.choice(["free", "pro", "team"]),
-             "backup_contact": f"user{i}@mail.example.net" if i % 200 == 0 else None}
-            for i in range(1, rows + 1)]
+    data = [
+        {
+            "id": i,
+            "plan": rng.choice(["free", "pro", "team"]),
+            "backup_contact": f"user{i}@mail.example.net" if i % 200 == 0 else None,
+        }
+        for i in range(1, rows + 1)
+    ]
     with engine.begin() as conn:
         conn.execute(sa.insert(table), data)
         if engine.dialect.name == "postgresql":
@@ -86,16 +96,23 @@ def test_postgres_native_vectors_and_media(cli, pg_admin):
     try:
         engine = sa.create_engine(url)
         with engine.begin() as conn:
-            conn.execute(sa.text(
-                "CREATE TABLE enrollments (id int, face_vec float8[], voice_print text, photo bytea,"
-                " greeting bytea, note text)"))
+            conn.execute(
+                sa.text(
+                    "CREATE TABLE enrollments (id int, face_vec float8[], voice_print text, photo bytea,"
+                    " greeting bytea, note text)"
+                )
+            )
             conn.execute(sa.text("COMMENT ON COLUMN enrollments.note IS 'free-form'"))
             for i in range(30):
                 conn.execute(
                     sa.text("INSERT INTO enrollments VALUES (:i, :face, :voice, :photo, :wav, 'ok')"),
-                    {"i": i, "face": [random.Random(i).random() for _ in range(64)],
-                     "voice": "[" + ",".join(f"{0.01 * k:.3f}" for k in range(32)) + "]",
-                     "photo": JPEG, "wav": WAV},
+                    {
+                        "i": i,
+                        "face": [random.Random(i).random() for _ in range(64)],
+                        "voice": "[" + ",".join(f"{0.01 * k:.3f}" for k in range(32)) + "]",
+                        "photo": JPEG,
+                        "wav": WAV,
+                    },
                 )
         engine.dispose()
         run = cli("scan", url, "-f", "csv", "-q")
@@ -115,13 +132,22 @@ def test_mariadb_blob_templates_and_float_blobs(cli, maria_admin):
     try:
         engine = sa.create_engine(url)
         with engine.begin() as conn:
-            conn.execute(sa.text("CREATE TABLE bio (id int, finger_minutiae blob, face_embedding blob,"
-                                 " embedding_json json)"))
+            conn.execute(
+                sa.text(
+                    "CREATE TABLE bio (id int, finger_minutiae blob, face_embedding blob,"
+                    " embedding_json json)"
+                )
+            )
             for i in range(12):
-                conn.execute(sa.text("INSERT INTO bio VALUES (:i, :fmr, :face, :js)"),
-                             {"i": i, "fmr": b"FMR\x00 20\x00" + bytes(60),
-                              "face": struct.pack("<128f", *([0.25] * 128)),
-                              "js": "[" + ",".join(["0.5"] * 16) + "]"})
+                conn.execute(
+                    sa.text("INSERT INTO bio VALUES (:i, :fmr, :face, :js)"),
+                    {
+                        "i": i,
+                        "fmr": b"FMR\x00 20\x00" + bytes(60),
+                        "face": struct.pack("<128f", *([0.25] * 128)),
+                        "js": "[" + ",".join(["0.5"] * 16) + "]",
+                    },
+                )
         engine.dispose()
         found = _rows(cli("scan", url, "-f", "csv", "-q", "-p", "westmonth"))
         assert found[("bio.finger_minutiae", "FINGERPRINT_TEMPLATE")]["category"] == "biometric"
@@ -137,7 +163,9 @@ def test_views_only_with_the_flag(cli, tmp_path):
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE base (id int, code text)"))
         conn.execute(sa.text("INSERT INTO base VALUES (1, 'a'), (2, 'b')"))
-        conn.execute(sa.text("CREATE VIEW contacts AS SELECT id, 'x' || id || '@corp.example.com' AS email FROM base"))
+        conn.execute(
+            sa.text("CREATE VIEW contacts AS SELECT id, 'x' || id || '@corp.example.com' AS email FROM base")
+        )
     engine.dispose()
     assert not _rows(cli("scan", str(path), "-f", "csv", "-q"))
     found = _rows(cli("scan", str(path), "-f", "csv", "-q", "--views"))

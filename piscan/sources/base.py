@@ -26,11 +26,16 @@ class Container:
 
 @dataclass
 class Batch:
-    """Sampled rows of a container, column-major; ``failed`` names columns that could not be read."""
+    """Sampled rows of a container, column-major; ``failed`` names columns that could not be read.
+
+    ``restart`` tells the reader to drop what it counted so far: the source reads the container
+    again from the start (column by column, after a read failed part-way).
+    """
 
     rows: int
     values: dict[str, list[object]]
     failed: dict[str, str] = field(default_factory=dict)
+    restart: bool = False
 
 
 class Source(Protocol):

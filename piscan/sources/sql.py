@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,51 +158,73 @@ class SqlSource:
 
     # -- reading ------------------------------------------------------------------------------
     def read(self, container: Container) -> Iterator[Batch]:
-        """Sampled batches of the table; a failing table raises SkipError, a failing column is
-        retried alone and reported in ``Batch.failed``."""
+        """Sampled batches of the table; a failing table raises SkipError.
+
+        When the read fails (a value the driver cannot decode, a column the user may not read),
+        the table is read again column by column: columns that still fail are reported in
+        ``Batch.failed`` and the others are scanned. A timeout skips the table at once.
+        """
+        started = False
         try:
-            yield from self._read_columns(container, container.columns)
+            for batch in self._read_columns(container, container.columns):
+                started = True
+                yield batch
             return
         except DBAPIError as exc:
-            first_error = self.describe(exc)
-            if exc.connection_invalidated:
+            first_error = self._reason(exc)
+            if exc.connection_invalidated or _timed_out(exc):
                 raise SkipError(first_error) from None
+        if started:  # the failure came part-way: what was counted would be counted twice
+            yield Batch(0, {}, restart=True)
+        yield from self._read_each(container, first_error)
+
+    def _read_each(self, container: Container, first_error: str) -> Iterator[Batch]:
+        """Read one column at a time; SkipError when not one column can be read."""
         failed: dict[str, str] = {}
-        readable = []
         for col in container.columns:
             try:
-                for _ in self._read_columns(container, (col,), probe=True):
-                    pass
-                readable.append(col)
+                yield from self._read_columns(container, (col,))
             except DBAPIError as exc:
-                failed[col.name] = self.describe(exc)
-        if not readable:
+                failed[col.name] = self._reason(exc)
+        if len(failed) == len(container.columns):
             raise SkipError(first_error)
-        yield Batch(0, {}, failed)
-        for col in readable:
-            yield from self._read_columns(container, (col,))
+        if failed:
+            yield Batch(0, {}, failed)
 
-    def _read_columns(
-        self, container: Container, cols: tuple[Column, ...], probe: bool = False
-    ) -> Iterator[Batch]:
+    def _reason(self, exc: DBAPIError) -> str:
+        """Why a read failed, in one line; timeouts say so plainly."""
+        if _timed_out(exc):
+            return f"timed out after {self.options.statement_timeout:g}s: {self.describe(exc)}"
+        return self.describe(exc)
+
+    def _read_columns(self, container: Container, cols: tuple[Column, ...]) -> Iterator[Batch]:
         schema, name = container.parts
         tbl = table(name, schema=None if self.url.get_backend_name() == "sqlite" else schema)
         exprs = [self._select_expr(container, c) for c in cols]
-        opts = self.options
         with self.engine.connect() as conn:
-            if probe:
-                conn.execute(select(*exprs).select_from(tbl).limit(1)).all()
-                return
             query, sampled = self._query(conn, tbl, exprs, schema, name)
-            result = conn.execution_options(stream_results=True, yield_per=opts.batch_rows).execute(query)
             non_null = dict.fromkeys((c.name for c in cols), 0)
-            for rows in result.partitions(opts.batch_rows):
-                batch = Batch(len(rows), {c.name: [r[i] for r in rows] for i, c in enumerate(cols)})
-                for c in cols:
-                    non_null[c.name] += sum(v is not None for v in batch.values[c.name])
-                yield batch
+            rows = yield from self._stream(conn, query, cols, non_null)
+            if sampled and rows == 0:  # a page sample of a table with few pages can come back empty
+                first = select(*exprs).select_from(tbl).limit(self.options.sample_rows)
+                yield from self._stream(conn, first, cols, non_null)
             if sampled:
                 yield from self._sparse_top_up(conn, tbl, cols, exprs, non_null)
+
+    def _stream(
+        self, conn: Connection, query: Any, cols: tuple[Column, ...], non_null: dict[str, int]
+    ) -> Generator[Batch, None, int]:
+        """Batches of a query's rows, counting non-null values per column; returns the rows read."""
+        size = self.options.batch_rows
+        result = conn.execution_options(stream_results=True, yield_per=size).execute(query)
+        total = 0
+        for rows in result.partitions(size):
+            batch = Batch(len(rows), {c.name: [r[i] for r in rows] for i, c in enumerate(cols)})
+            for c in cols:
+                non_null[c.name] += sum(v is not None for v in batch.values[c.name])
+            total += len(rows)
+            yield batch
+        return total
 
     def _query(self, conn: Connection, tbl: Any, exprs: list, schema: str, name: str) -> tuple[Any, bool]:
         """A full read when asked for or when the table is small, else a dialect sample."""
@@ -246,6 +268,17 @@ class SqlSource:
             bound = BINARY_HEAD_BYTES if isinstance(sa_type, sat._Binary) else self.options.max_cell_chars
             return func.substr(expr, 1, bound).label(col.name)
         return expr
+
+
+def _timed_out(exc: DBAPIError) -> bool:
+    """Whether the database cancelled a statement for running past the statement timeout."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == "57014":  # PostgreSQL query_canceled
+        return True
+    args = getattr(orig, "args", ())
+    if args and args[0] in (1969, 3024):  # MariaDB max_statement_time, MySQL MAX_EXECUTION_TIME
+        return True
+    return isinstance(orig, sqlite3.OperationalError) and "interrupted" in str(orig)
 
 
 def _connect_args(url: URL, options: SqlOptions) -> dict[str, Any]:

@@ -23,11 +23,20 @@ def test_normalize(raw, normal):
 @pytest.mark.parametrize(
     ("name", "entity"),
     [
-        ("email", "EMAIL_ADDRESS"), ("contactEmail", "EMAIL_ADDRESS"), ("dob", "DATE_OF_BIRTH"),
-        ("ssn", "US_SSN"), ("passport_no", "PASSPORT_NUMBER"), ("face_embedding", "FACE_TEMPLATE"),
-        ("fingerprint_template", "FINGERPRINT_TEMPLATE"), ("gpa", "EDUCATION_RECORD"),
-        ("churn_score", "INFERENCE"), ("password_hash", "CREDENTIAL"), ("latitude", "PRECISE_GEOLOCATION"),
-        ("user_agent", "USER_AGENT"), ("last_name", "PERSON"), ("iban", "IBAN_CODE"),
+        ("email", "EMAIL_ADDRESS"),
+        ("contactEmail", "EMAIL_ADDRESS"),
+        ("dob", "DATE_OF_BIRTH"),
+        ("ssn", "US_SSN"),
+        ("passport_no", "PASSPORT_NUMBER"),
+        ("face_embedding", "FACE_TEMPLATE"),
+        ("fingerprint_template", "FINGERPRINT_TEMPLATE"),
+        ("gpa", "EDUCATION_RECORD"),
+        ("churn_score", "INFERENCE"),
+        ("password_hash", "CREDENTIAL"),
+        ("latitude", "PRECISE_GEOLOCATION"),
+        ("user_agent", "USER_AGENT"),
+        ("last_name", "PERSON"),
+        ("iban", "IBAN_CODE"),
     ],
 )
 def test_strong_names(name, entity):
@@ -38,7 +47,9 @@ def test_comment_counts_as_name_evidence():
     assert _hits("c7", "Customer date of birth").get("DATE_OF_BIRTH") is True
 
 
-@pytest.mark.parametrize("name", ["product_name", "file_name", "hostname", "page_views_total", "usage", "image"])
+@pytest.mark.parametrize(
+    "name", ["product_name", "file_name", "hostname", "page_views_total", "usage", "image"]
+)
 def test_names_that_are_not_personal(name):
     hits = _hits(name)
     assert "PERSON" not in hits

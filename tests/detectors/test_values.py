@@ -49,8 +49,12 @@ def test_value_recognizers(presidio, text, entity):
 
 @pytest.mark.parametrize(
     ("text", "context", "entity"),
-    [("1985-04-02", ["dob"], "DATE_OF_BIRTH"), ("3.71", ["gpa"], "EDUCATION_RECORD"),
-     ("0.83", ["churn", "score"], "INFERENCE"), ("female", ["gender"], "GENDER")],
+    [
+        ("1985-04-02", ["dob"], "DATE_OF_BIRTH"),
+        ("3.71", ["gpa"], "EDUCATION_RECORD"),
+        ("0.83", ["churn", "score"], "INFERENCE"),
+        ("female", ["gender"], "GENDER"),
+    ],
 )
 def test_context_bound_recognizers_need_the_column_name(presidio, text, context, entity):
     assert _entities(presidio, [text], context)[entity] >= 0.4
@@ -59,8 +63,13 @@ def test_context_bound_recognizers_need_the_column_name(presidio, text, context,
 
 @pytest.mark.parametrize(
     "text",
-    ["550e8400-e29b-41d4-a716-446655440000", "ORD-100233", "v2.14.3",
-     "d41d8cd98f00b204e9800998ecf8427e", "2026-01-05 10:22:33"],
+    [
+        "550e8400-e29b-41d4-a716-446655440000",
+        "ORD-100233",
+        "v2.14.3",
+        "d41d8cd98f00b204e9800998ecf8427e",
+        "2026-01-05 10:22:33",
+    ],
 )
 def test_identifiers_that_are_not_personal_score_low(presidio, text):
     assert all(score < 0.4 for score in _entities(presidio, [text]).values()), _entities(presidio, [text])

@@ -1,0 +1,111 @@
+"""``piscan.toml`` or ``[tool.piscan]`` in pyproject.toml; command-line options override it."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from piscan.errors import ConfigError
+from piscan.rules import validate
+
+CONFIG_FILE = "piscan.toml"
+
+# Built-in defaults: what a scan uses when neither the config file nor the command line says.
+DEFAULTS: dict[str, Any] = {
+    "targets": [],
+    "policies": ["xwms"],
+    "format": "table",
+    "output": None,
+    "fail_on": "undeclared",
+    "sample": 1000,
+    "full": False,
+    "min_non_null": 50,
+    "max_cell_chars": 4096,
+    "timeout": 30.0,
+    "views": False,
+    "include": [],
+    "exclude": [],
+    "model": None,
+    "recognizers": [],
+    "examples": True,
+    "baseline": None,
+    "store": None,
+    "record": False,
+    "quiet": False,
+}
+
+STARTER = """\
+# piscan configuration. Command-line options override every key here.
+# Docs: README.md ("Configuration"). Delete what you do not need.
+
+# What to scan: database URLs or SQLite files. Keep passwords out of this file: use
+# PISCAN_DB_PASSWORD or a pgpass-style file (PISCAN_PASSFILE).
+targets = ["examples/staging.sqlite"]
+
+# Policies to judge against: bundled ids (xwms, westmonth) or paths to policy YAML files.
+policies = ["xwms"]
+
+# Tables and columns: globs over schema[.table[.column]].
+include = []
+exclude = ["*.*.internal_*"]
+
+# Rows sampled per table (tables this small are read whole); full = true reads every row.
+sample = 1000
+full = false
+
+# When `piscan scan` exits 1: "undeclared" (default), "any" or "never".
+fail_on = "undeclared"
+
+# Reviewed findings (piscan baseline create ...): only findings not in it fail the scan.
+# baseline = "piscan-baseline.json"
+
+# Report: table, json, csv, sarif, junit or html; output = a file instead of stdout.
+format = "table"
+# output = "piscan.sarif"
+
+# Inventory history: record = true stores every scan (default: SQLite in the user data folder).
+# record = true
+# store = "postgresql://piscan@inventory-db/piscan"
+"""
+
+
+def find(start: Path | None = None) -> Path | None:
+    """``piscan.toml`` in the working folder, else a pyproject.toml with a [tool.piscan] table."""
+    folder = (start or Path.cwd()).resolve()
+    candidate = folder / CONFIG_FILE
+    if candidate.is_file():
+        return candidate
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and "piscan" in _read_toml(pyproject).get("tool", {}):
+        return pyproject
+    return None
+
+
+def load(path: Path | None) -> dict[str, Any]:
+    """The settings in a config file (only the keys it sets), validated."""
+    if path is None:
+        return {}
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("piscan", {})
+    validate(data, "config", path)
+    return data
+
+
+def resolve(path: Path | None, cli: dict[str, Any]) -> dict[str, Any]:
+    """Defaults, then the config file, then command-line options that were given (not None)."""
+    settings = {**DEFAULTS, **load(path)}
+    settings.update({k: v for k, v in cli.items() if v is not None and v != []})
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), "", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), "", f"cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "", f"invalid TOML: {exc}") from None
