@@ -139,7 +139,10 @@ def _scan(**opts: object) -> int:
     if fmt == Format.TABLE and output is None:
         from piscan.reporters.table import write
 
-        write(Console(highlight=False), result)
+        out = Console(highlight=False)
+        if not out.is_terminal:  # a pipe or a file: wide enough that rows do not fold
+            out = Console(highlight=False, width=160)
+        write(out, result)
     else:
         text = renderer(fmt)(result)
         _emit(text, output)

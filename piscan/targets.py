@@ -17,7 +17,7 @@ def open_target(target: str, options: SqlOptions) -> SqlSource:
         return SqlSource(target, options)
     path = Path(target).expanduser()
     if path.is_file() and _is_sqlite(path):
-        return SqlSource(f"sqlite:///{path.resolve()}", options)
+        return SqlSource(f"sqlite:///{path.resolve()}", options, public=target)
     if not path.exists():
         raise TargetError(f"no such file and not a database URL: {redact_text(target)}")
     raise TargetError(f"not a database URL or an SQLite file: {redact_text(target)}")

@@ -156,3 +156,36 @@ def test_terminal_table_groups_by_table(cli, sqlite_url):
     run = cli("scan", sqlite_url, "-q", "--include", "*.customers", "--include", "*.payments")
     assert "main.customers" in run.stdout and "main.payments" in run.stdout
     assert "tables scanned" in run.stdout
+
+
+def test_unknown_spacy_model_is_exit_2_without_download(cli, sqlite_url):
+    run = cli("scan", sqlite_url, "--model", "xx_no_such_model")
+    assert run.code == 2
+    assert "spaCy model 'xx_no_such_model' is not installed" in run.stderr
+    assert "never downloads" in run.stderr
+
+
+def test_progress_shows_tables_done_and_current_table(sqlite_url):
+    import io as _io
+
+    from rich.console import Console
+
+    from piscan.policy import load_policy
+    from piscan.progress import RichProgress
+    from piscan.scan import ScanConfig, Scanner
+    from piscan.sources.base import Selector
+    from piscan.sources.sql import SqlOptions
+
+    buffer = _io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=120)
+    options = SqlOptions(selector=Selector(include=("*.customers", "*.payments")))
+    config = ScanConfig(targets=(sqlite_url,), policies=(load_policy("xwms"),), sql=options)
+    Scanner(config, RichProgress(console)).run()
+    shown = buffer.getvalue()
+    assert "main.customers" in shown or "main.payments" in shown
+    assert "/2" in shown
+
+
+def test_progress_is_quiet_when_not_a_terminal(cli, sqlite_url):
+    run = cli("scan", sqlite_url, "-f", "csv", "--include", "*.payments")
+    assert run.stderr == ""

@@ -36,10 +36,14 @@ def write(console: Console, result: ScanResult) -> None:
     for (source, container), rows in groupby(order, key=group):
         console.print(_table(f"{source}  {container}", list(rows)))
     for s in result.notes:
-        console.print(f"note: {s.source} {s.location}: {s.reason}".replace("  ", " "))
+        console.print(f"note: {_where(s.source, s.location)}: {s.reason}", markup=False, soft_wrap=True)
     for s in result.skipped:
-        console.print(f"[yellow]skipped[/]: {s.source} {s.location}: {s.reason}".replace("  ", " "))
-    console.print(_summary(result))
+        console.print(f"skipped: {_where(s.source, s.location)}: {s.reason}", markup=False, soft_wrap=True)
+    console.print(_summary(result), soft_wrap=True)
+
+
+def _where(source: str, location: str) -> str:
+    return " ".join(part for part in (source, location) if part)
 
 
 def _table(title: str, verdicts: list[Verdict]) -> Table:

@@ -53,10 +53,12 @@ class SqlOptions:
 class SqlSource:
     """One database: discovers tables and yields sampled batches, never writing anything."""
 
-    def __init__(self, target: str, options: SqlOptions) -> None:
+    def __init__(self, target: str, options: SqlOptions, public: str | None = None) -> None:
         url = credentials.with_password(credentials.parse(target))
         self.url = url
-        self.public = credentials.public(url)
+        # A file target keeps the path the user gave, so reports and baselines do not
+        # depend on the folder the scan ran from.
+        self.public = public or credentials.public(url)
         self.options = options
         self._secrets = (url.password,) if url.password else ()
         self.engine = self._engine(url)
