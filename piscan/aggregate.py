@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from piscan.catalog import EntitySpec, catalog
 from piscan.detectors.names import NameHit
-from piscan.model import Detection, Evidence, Finding, Location, ValueKind
+from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
 
 NAME_BOOST = 0.1  # a name that agrees with the values raises confidence this much
 _MAX_DISTINCT = 10_000
@@ -19,6 +19,7 @@ class _EntityTally:
     matches: int = 0
     score_sum: float = 0.0
     recognizers: set[str] = field(default_factory=set)
+    per_recognizer: dict[str, list[float]] = field(default_factory=dict)  # name -> [sum, count]
     example: str = ""
     distinct: set[str] = field(default_factory=set)  # digests of matched texts, capped
 
@@ -33,6 +34,7 @@ class ColumnTally:
     sampled: int = 0
     kinds: set[ValueKind] = field(default_factory=set)
     entities: dict[str, _EntityTally] = field(default_factory=dict)
+    context: tuple[str, ...] = ()
 
     def add(self, rows: int, values: int, weights: list[int], detections: Iterable[Detection]) -> None:
         """Count one batch: ``weights[i]`` is how many sampled rows held distinct value i."""
@@ -49,13 +51,16 @@ class ColumnTally:
             tally.matches += weight
             tally.score_sum += d.score * weight
             tally.recognizers.add(d.recognizer)
+            acc = tally.per_recognizer.setdefault(d.recognizer, [0.0, 0])
+            acc[0] += d.score * weight
+            acc[1] += weight
             if d.digest and len(tally.distinct) < _MAX_DISTINCT:
                 tally.distinct.add(d.digest)
             if not tally.example and d.example:
                 tally.example = d.example
 
     def findings(self) -> list[Finding]:
-        """Entities with enough value evidence, or with a strong name that the values do not contradict."""
+        """Entities with enough value evidence, or a strong name the values do not contradict."""
         specs = catalog()
         by_name = {h.entity: h for h in self.name_hits}
         out: list[Finding] = []
@@ -65,15 +70,17 @@ class ColumnTally:
             if spec is None or not self._enough(spec, tally, named=hit is not None):
                 continue
             mean = tally.score_sum / tally.matches
-            confidence = min(1.0, mean + NAME_BOOST) if hit else mean
-            recognizers = sorted(tally.recognizers) + (["name"] if hit else [])
+            means = ((name, round(acc[0] / acc[1], 3)) for name, acc in tally.per_recognizer.items())
+            scores = tuple(sorted(means))
+            if hit:
+                scores += (("name", hit.score),)
             out.append(
                 self._finding(
                     entity,
                     tally.matches,
-                    confidence,
+                    min(1.0, mean + NAME_BOOST) if hit else mean,
                     Evidence.BOTH if hit else Evidence.VALUE,
-                    recognizers,
+                    scores,
                     tally.example,
                 )
             )
@@ -81,8 +88,12 @@ class ColumnTally:
         for hit in self.name_hits:
             if hit.entity in reported or not hit.strong or not self._kind_fits(hit):
                 continue
-            out.append(self._finding(hit.entity, 0, hit.score, Evidence.NAME, ["name"], ""))
+            out.append(self._finding(hit.entity, 0, hit.score, Evidence.NAME, (("name", hit.score),), ""))
         return sorted(out, key=lambda f: f.entity)
+
+    def coverage(self, findings: list[Finding]) -> Coverage:
+        """What was looked at here, for bounds on what a clean sample can miss."""
+        return Coverage(self.location, self.rows, self.sampled, tuple(f.entity for f in findings))
 
     def _enough(self, spec: EntitySpec, tally: _EntityTally, named: bool) -> bool:
         if not self.sampled or tally.matches < min(spec.min_matches, self.sampled):
@@ -104,7 +115,7 @@ class ColumnTally:
         matches: int,
         confidence: float,
         evidence: Evidence,
-        recognizers: list[str],
+        scores: tuple[tuple[str, float], ...],
         example: str,
     ) -> Finding:
         return Finding(
@@ -115,6 +126,8 @@ class ColumnTally:
             rows=self.rows,
             confidence=round(confidence, 2),
             evidence=evidence,
-            recognizers=tuple(recognizers),
+            recognizers=tuple(name for name, _ in scores),
             example=example,
+            scores=scores,
+            context=self.context,
         )

@@ -32,11 +32,12 @@ class Location:
 
     source: str  # the target without credentials
     parts: tuple[str, ...]
+    display: str = ""  # set by sources whose locations are not dotted (``path#field``)
 
     @property
     def path(self) -> str:
-        """The location string users and auditors read (``schema.table.column``)."""
-        return ".".join(self.parts)
+        """The location string users and auditors read (``schema.table.column``, ``log#user.email``)."""
+        return self.display or ".".join(self.parts)
 
     @property
     def container(self) -> str:
@@ -89,11 +90,23 @@ class Finding:
     evidence: Evidence
     recognizers: tuple[str, ...]
     example: str = ""  # masked, never raw
+    scores: tuple[tuple[str, float], ...] = ()  # (recognizer, mean score) behind the finding
+    context: tuple[str, ...] = ()  # words from names and comments handed to the recognizers
 
     @property
     def share(self) -> float:
         """Share of sampled non-null values that matched."""
         return self.matches / self.sampled if self.sampled else 0.0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of one location was looked at, clean or not: auditors quote bounds from it."""
+
+    location: Location
+    rows: int  # rows sampled, nulls included
+    sampled: int  # non-null values sampled
+    entities: tuple[str, ...]  # entities reported at the location
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,7 @@ class ScanResult:
     verdicts: tuple[Verdict, ...]
     skipped: tuple[Skipped, ...]
     notes: tuple[Skipped, ...] = ()  # informational: empty tables, empty databases
+    coverage: tuple[Coverage, ...] = ()  # every location scanned, with its sample size
     tables_scanned: int = 0
     interrupted: bool = False
     rules_digest: str = ""

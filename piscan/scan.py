@@ -19,12 +19,12 @@ from piscan.detectors.presidio import DEFAULT_MODEL, PresidioDetector, build_eng
 from piscan.detectors.signatures import SignatureDetector
 from piscan.detectors.vectors import VectorDetector
 from piscan.errors import SkipError, TargetError
-from piscan.model import Finding, Location, Record, ScanResult, Skipped
+from piscan.model import Coverage, Finding, Record, ScanResult, Skipped
 from piscan.policy import Policy
 from piscan.records import prepare
 from piscan.rules import rules_digest
-from piscan.sources.base import Container
-from piscan.sources.sql import SqlOptions, SqlSource
+from piscan.sources.base import Container, Source
+from piscan.sources.sql import SqlOptions
 from piscan.targets import open_target
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ class _State:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)
     tables: int = 0
     interrupted: bool = False
 
@@ -120,7 +121,7 @@ class Scanner:
             source.close()
         return source.public
 
-    def _scan_source(self, source: SqlSource, state: _State) -> None:
+    def _scan_source(self, source: Source, state: _State) -> None:
         try:
             containers = list(source.discover())
         except TargetError as exc:
@@ -140,14 +141,14 @@ class Scanner:
         finally:
             self.progress.stop()
 
-    def _scan_container(self, source: SqlSource, container: Container, state: _State) -> None:
-        tallies = _tallies(source.public, container)
+    def _scan_container(self, source: Source, container: Container, state: _State) -> None:
+        tallies = _tallies(source, container)
         columns = {c.name: c for c in container.columns}
         rows = 0
         try:
             for batch in source.read(container):
                 if batch.restart:
-                    tallies, rows = _tallies(source.public, container), 0
+                    tallies, rows = _tallies(source, container), 0
                 rows += batch.rows
                 for name, reason in batch.failed.items():
                     state.skipped.append(Skipped(source.public, f"{container.path}.{name}", reason))
@@ -172,7 +173,7 @@ class Scanner:
         prepared = prepare(raw, column.kind, self.config.sql.max_cell_chars)
         tally.kinds |= prepared.kinds
         record = Record(tally.location, column, tuple(prepared.values))
-        context = context_words(column)
+        context = tally.context
         detections = []
         if any(isinstance(v, str) for v in record.values):
             detections += self.presidio.detect(record, context)
@@ -184,10 +185,11 @@ class Scanner:
 
     def _collect(self, tallies: dict[str, ColumnTally], state: _State) -> None:
         for tally in tallies.values():
-            for finding in tally.findings():
-                if not self.config.examples:
-                    finding = _without_example(finding)
-                state.findings.append(finding)
+            findings = tally.findings()
+            if not self.config.examples:
+                findings = [_without_example(f) for f in findings]
+            state.findings.extend(findings)
+            state.coverage.append(tally.coverage(findings))
 
     def _result(self, started: str, publics: list[str], state: _State) -> ScanResult:
         verdicts = [v for p in self.config.policies for v in p.evaluate(state.findings)]
@@ -202,16 +204,17 @@ class Scanner:
             verdicts=tuple(verdicts),
             skipped=tuple(state.skipped),
             notes=tuple(state.notes),
+            coverage=tuple(state.coverage),
             tables_scanned=state.tables,
             interrupted=state.interrupted,
             rules_digest=rules_digest(),
         )
 
 
-def _tallies(public: str, container: Container) -> dict[str, ColumnTally]:
-    """A fresh tally per column, seeded with the column's name evidence."""
+def _tallies(source: Source, container: Container) -> dict[str, ColumnTally]:
+    """A fresh tally per column, seeded with the column's name evidence and context words."""
     return {
-        c.name: ColumnTally(Location(public, (*container.parts, c.name)), tuple(name_hits(c)))
+        c.name: ColumnTally(source.location(container, c.name), tuple(name_hits(c)), context=context_words(c))
         for c in container.columns
     }
 

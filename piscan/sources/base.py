@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Protocol
 
-from piscan.model import Column
+from piscan.model import Column, Location
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,11 @@ class Source(Protocol):
     """A scan target."""
 
     public: str  # the target as reports show it, without credentials
+    notices: list[tuple[str, str]]  # (location, reason) of what discovery had to skip
+
+    def location(self, container: Container, column: str) -> Location:
+        """The public location of one column (or field) of a container."""
+        ...
 
     def discover(self) -> Iterator[Container]:
         """Containers to scan (skipped ones are reported through ``notices``)."""

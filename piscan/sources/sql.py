@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from piscan.errors import SkipError, TargetError
-from piscan.model import Column
+from piscan.model import Column, Location
 from piscan.sources import credentials, sampling
 from piscan.sources.base import Batch, Container, Selector
 from piscan.sources.sqltypes import kind_of, trimmable, type_name
@@ -102,6 +102,10 @@ class SqlSource:
     def close(self) -> None:
         """Dispose of pooled connections."""
         self.engine.dispose()
+
+    def location(self, container: Container, column: str) -> Location:
+        """``schema.table.column``."""
+        return Location(self.public, (*container.parts, column))
 
     # -- discovery ----------------------------------------------------------------------------
     def discover(self) -> Iterator[Container]:
