@@ -130,6 +130,17 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class CategoryInfo:
+    """One category of a policy, as reports show it."""
+
+    id: str
+    name: str
+    declared: bool
+    wording: str
+    entities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PolicyInfo:
     """What a report says about a policy it judged against."""
 
@@ -137,6 +148,7 @@ class PolicyInfo:
     name: str
     file: str
     sha256: str
+    categories: tuple[CategoryInfo, ...] = ()
 
 
 @dataclass(frozen=True)

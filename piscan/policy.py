@@ -8,7 +8,7 @@ from pathlib import Path
 
 from piscan.catalog import catalog
 from piscan.errors import ConfigError, UsageError
-from piscan.model import Finding, PolicyInfo, Verdict
+from piscan.model import CategoryInfo, Finding, PolicyInfo, Verdict
 from piscan.rules import file_sha256, load, rules_dir
 
 
@@ -55,7 +55,10 @@ class Policy:
     @property
     def info(self) -> PolicyInfo:
         """What reports record about the policy."""
-        return PolicyInfo(self.id, self.name, str(self.file), self.sha256)
+        categories = tuple(
+            CategoryInfo(c.id, c.name, c.declared, c.wording, c.entities) for c in self.categories
+        )
+        return PolicyInfo(self.id, self.name, str(self.file), self.sha256, categories)
 
 
 def bundled_policies() -> dict[str, Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from piscan.coverage import declared_not_seen, miss_bound
 from piscan.model import ScanResult
 from piscan.reporters.base import SCHEMA_VERSION, sorted_verdicts, verdict_row
 
@@ -43,6 +44,18 @@ def to_dict(result: ScanResult) -> dict[str, object]:
         ],
         "skipped": [{"source": s.source, "location": s.location, "reason": s.reason} for s in result.skipped],
         "notes": [{"source": s.source, "location": s.location, "message": s.reason} for s in result.notes],
+        "coverage": [
+            {
+                "source": c.location.source,
+                "location": c.location.path,
+                "rows": c.rows,
+                "sampled": c.sampled,
+                "entities": list(c.entities),
+                "miss_bound_95": round(miss_bound(c.sampled), 6),
+            }
+            for c in result.coverage
+        ],
+        "declared_not_seen": [u.__dict__ for u in declared_not_seen(result)],
     }
 
 

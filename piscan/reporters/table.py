@@ -8,6 +8,7 @@ from itertools import groupby
 from rich.console import Console
 from rich.table import Table
 
+from piscan.coverage import Unobserved, declared_not_seen
 from piscan.model import ScanResult, Verdict
 from piscan.reporters.base import sorted_verdicts
 
@@ -35,11 +36,30 @@ def write(console: Console, result: ScanResult) -> None:
     group = lambda v: (v.finding.location.source, v.finding.location.container)  # noqa: E731
     for (source, container), rows in groupby(order, key=group):
         console.print(_table(f"{source}  {container}", list(rows)))
+    unseen = declared_not_seen(result)
+    if unseen:
+        console.print(_unseen_table(unseen))
     for s in result.notes:
         console.print(f"note: {_where(s.source, s.location)}: {s.reason}", markup=False, soft_wrap=True)
     for s in result.skipped:
         console.print(f"skipped: {_where(s.source, s.location)}: {s.reason}", markup=False, soft_wrap=True)
     console.print(_summary(result), soft_wrap=True)
+
+
+def _unseen_table(unseen: list[Unobserved]) -> Table:
+    table = Table(title="Declared but not seen in any scanned location", title_justify="left")
+    for name in ("policy", "category", "wording", "locations", "values sampled", "smallest sample"):
+        table.add_column(name, overflow="fold")
+    for u in unseen:
+        table.add_row(
+            u.policy,
+            f"{u.category} {u.category_name}",
+            u.wording,
+            str(u.locations),
+            str(u.values),
+            str(u.smallest_sample),
+        )
+    return table
 
 
 def _where(source: str, location: str) -> str:
