@@ -1,170 +1,247 @@
-"""The command line: options -> config -> scan -> reporter -> exit code. No scanning logic here."""
+"""The command line: options -> settings -> scan -> reporter -> exit code. No scanning logic here."""
 
 from __future__ import annotations
 
 import logging
 import sys
-from enum import StrEnum
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from piscan.errors import ExitCode, PiscanError
+from piscan.errors import ExitCode, PiscanError, UsageError
 from piscan.reporters.base import Format
 
 app = typer.Typer(
-    help="piscan: find personal data in databases and check it against a privacy policy.",
+    help="piscan: find personal data in databases and files and check it against a privacy policy.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+baseline_app = typer.Typer(
+    help="Record reviewed findings so CI fails only on new ones.", no_args_is_help=True
+)
+app.add_typer(baseline_app, name="baseline")
 
-
-class FailOn(StrEnum):
-    """When ``scan`` exits 1."""
-
-    UNDECLARED = "undeclared"
-    ANY = "any"
-    NEVER = "never"
+# Options shared by the commands that scan. None means "not given": the config file decides.
+Targets = Annotated[
+    list[str] | None,
+    typer.Argument(help="Database URLs, SQLite files, folders, smb:// or s3:// targets.", show_default=False),
+]
+Policy = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--policy",
+        "-p",
+        help="Bundled policy (xwms, westmonth) or a policy YAML file; repeatable. [default: xwms]",
+    ),
+]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="Config file. [default: ./piscan.toml or [tool.piscan] in ./pyproject.toml]"
+    ),
+]
+Include = Annotated[
+    list[str] | None,
+    typer.Option("--include", "-i", help="Glob over schema[.table[.column]] or file paths; repeatable."),
+]
+Exclude = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", "-x", help="Glob over schema[.table[.column]] or file paths; repeatable."),
+]
+Sample = Annotated[int | None, typer.Option(min=1, help="Random rows sampled per table. [default: 1000]")]
+MaxMiss = Annotated[
+    float | None,
+    typer.Option(
+        help="Pick the sample so a clean column bounds the share of missed values below this (95%)."
+    ),
+]
+Full = Annotated[
+    bool | None,
+    typer.Option("--full/--sampled", help="Read every row and byte instead of a sample.", show_default=False),
+]
+Views = Annotated[
+    bool | None, typer.Option("--views/--no-views", help="Scan views as well as tables.", show_default=False)
+]
+Quiet = Annotated[
+    bool | None, typer.Option("--quiet/--progress", "-q", help="No progress display.", show_default=False)
+]
 
 
 @app.callback()
 def _root(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details to stderr.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")] = False,
 ) -> None:
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="piscan: %(levelname)s: %(message)s",
+        level=logging.INFO if verbose else logging.WARNING, format="piscan: %(levelname)s: %(message)s"
     )
 
 
 @app.command()
 def scan(
-    targets: Annotated[
-        list[str],
-        typer.Argument(help="Database URLs (any SQLAlchemy URL) or SQLite files.", show_default=False),
-    ],
-    policy: Annotated[
-        list[str],
-        typer.Option(
-            "--policy",
-            "-p",
-            help="Bundled policy (xwms, westmonth) or a policy YAML file; repeat to judge against several.",
-        ),
-    ] = ["xwms"],  # noqa: B006
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    targets: Targets = None,
+    policy: Policy = None,
+    config: ConfigFile = None,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Output format. [default: table]")
+    ] = None,
     output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
+        str | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
     fail_on: Annotated[
-        FailOn,
-        typer.Option(help="Exit 1 on undeclared categories, on any personal data, or never."),
-    ] = FailOn.UNDECLARED,
-    sample: Annotated[int, typer.Option(min=1, help="Random rows sampled per table.")] = 1000,
-    full: Annotated[bool, typer.Option("--full", help="Read every row instead of a sample.")] = False,
-    min_non_null: Annotated[
-        int, typer.Option(min=0, help="Top up sparse columns to this many non-null values.")
-    ] = 50,
-    max_cell_chars: Annotated[
-        int, typer.Option(min=16, help="Text cells are cut to this many characters.")
-    ] = 4096,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Per-statement timeout in seconds.")] = 30.0,
-    views: Annotated[bool, typer.Option("--views", help="Scan views as well as tables.")] = False,
-    include: Annotated[
-        list[str],
-        typer.Option("--include", "-i", help="Glob over schema[.table[.column]]; repeatable."),
-    ] = [],  # noqa: B006
-    exclude: Annotated[
-        list[str],
-        typer.Option("--exclude", "-x", help="Glob over schema[.table[.column]]; repeatable."),
-    ] = [],  # noqa: B006
-    model: Annotated[
-        str | None,
-        typer.Option(help="Installed spaCy model for names in free text (env PISCAN_SPACY_MODEL)."),
+        str | None, typer.Option(help="Exit 1 on: undeclared, any, never. [default: undeclared]")
     ] = None,
+    baseline: Annotated[
+        str | None, typer.Option(help="Baseline file: only findings not in it fail the scan.")
+    ] = None,
+    sample: Sample = None,
+    max_miss_rate: MaxMiss = None,
+    full: Full = None,
+    min_non_null: Annotated[
+        int | None,
+        typer.Option(min=0, help="Top up sparse columns to this many non-null values. [default: 50]"),
+    ] = None,
+    max_cell_chars: Annotated[
+        int | None, typer.Option(min=16, help="Text cells are cut to this many characters. [default: 4096]")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option(min=0.1, help="Per-statement timeout in seconds. [default: 30]")
+    ] = None,
+    views: Views = None,
+    include: Include = None,
+    exclude: Exclude = None,
+    jobs: Annotated[
+        int | None, typer.Option(min=0, help="Worker processes for files. [default: core count]")
+    ] = None,
+    hidden: Annotated[
+        bool | None, typer.Option("--hidden/--no-hidden", help="Scan hidden files.", show_default=False)
+    ] = None,
+    follow_symlinks: Annotated[
+        bool | None,
+        typer.Option(
+            "--follow-symlinks/--no-follow-symlinks",
+            show_default=False,
+            help="Follow symbolic links (never in loops).",
+        ),
+    ] = None,
+    ignore_file: Annotated[
+        str | None, typer.Option(help="Gitignore-style file of paths to skip. [default: .piscanignore]")
+    ] = None,
+    byte_budget: Annotated[
+        int | None, typer.Option(min=4096, help="Bytes read from a huge file when sampling.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Installed spaCy model (env PISCAN_SPACY_MODEL).")] = None,
     recognizers: Annotated[
-        list[Path],
-        typer.Option("--recognizers", help="Extra recognizer YAML file (Presidio format); repeatable."),
-    ] = [],  # noqa: B006
-    no_examples: Annotated[
-        bool, typer.Option("--no-examples", help="Leave the masked example column empty.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+        list[str] | None, typer.Option("--recognizers", help="Extra recognizer YAML file; repeatable.")
+    ] = None,
+    examples: Annotated[
+        bool | None,
+        typer.Option("--examples/--no-examples", help="Show masked examples.", show_default=False),
+    ] = None,
+    record: Annotated[
+        bool | None,
+        typer.Option(
+            "--record/--no-record", help="Record the scan in the inventory store.", show_default=False
+        ),
+    ] = None,
+    store: Annotated[
+        str | None, typer.Option(help="Inventory store URL. [default: SQLite in the user data folder]")
+    ] = None,
+    quiet: Quiet = None,
 ) -> None:
-    """Scan databases and report personal data per column, judged against each policy."""
-    opts = dict(locals())
-    _run(lambda: _scan(**opts))
+    """Scan targets and report personal data per location, judged against each policy."""
+    given = dict(locals())
+    given["policies"] = given.pop("policy")
+    given["format"] = given.pop("fmt")
+    _run(lambda: _scan(given))
 
 
-def _scan(**opts: object) -> int:
-    import os
+def _settings(given: dict[str, Any]) -> dict[str, Any]:
+    from piscan import config as cfg
 
+    path = given.pop("config", None) or cfg.find()
+    settings = cfg.resolve(path, given)
+    if settings["fail_on"] not in ("undeclared", "any", "never"):
+        raise UsageError(f"--fail-on must be undeclared, any or never, not {settings['fail_on']!r}")
+    return settings
+
+
+def _run_scan(settings: dict[str, Any]):
     from rich.console import Console
 
-    from piscan.policy import load_policies
     from piscan.progress import RichProgress
-    from piscan.reporters.base import renderer
-    from piscan.scan import NoProgress, ScanConfig, Scanner
-    from piscan.sources.base import Selector
-    from piscan.sources.sql import SqlOptions
+    from piscan.runner import build_config
+    from piscan.scan import NoProgress, Scanner
 
-    policies = load_policies(opts["policy"])
-    model = opts["model"] or os.environ.get("PISCAN_SPACY_MODEL") or None
-    sql = SqlOptions(
-        sample_rows=opts["sample"],
-        full_scan=opts["full"],
-        min_non_null=opts["min_non_null"],
-        max_cell_chars=opts["max_cell_chars"],
-        statement_timeout=opts["timeout"],
-        include_views=opts["views"],
-        selector=Selector(tuple(opts["include"]), tuple(opts["exclude"])),
-    )
-    config_kwargs = {"model": model} if model else {}
-    config = ScanConfig(
-        targets=tuple(opts["targets"]),
-        policies=tuple(policies),
-        sql=sql,
-        recognizers=tuple(opts["recognizers"]),
-        examples=not opts["no_examples"],
-        **config_kwargs,
-    )
+    config = build_config(settings)
     err = Console(stderr=True)
-    show_progress = err.is_terminal and not opts["quiet"]
-    scanner = Scanner(config, RichProgress(err) if show_progress else NoProgress())
-    result = scanner.run()
-    fmt: Format = opts["fmt"]
-    output: Path | None = opts["output"]
+    progress = RichProgress(err) if err.is_terminal and not settings["quiet"] else NoProgress()
+    return Scanner(config, progress).run()
+
+
+def _scan(given: dict[str, Any]) -> int:
+    from piscan import baseline as bl
+    from piscan.runner import Outcome, judge
+
+    settings = _settings(given)
+    fmt = Format(settings["format"])
+    entries = bl.read(Path(settings["baseline"])) if settings["baseline"] else None
+    result = _run_scan(settings)
+    outcome = Outcome(result, bl.compare(result, entries) if entries is not None else None)
+    _report(result, fmt, settings["output"])
+    for s in result.skipped:  # typer.echo: a rich console would wrap the line at 80 columns
+        typer.echo(f"piscan: skipped {_where(s.source, s.location)}: {s.reason}", err=True)
+    if outcome.comparison is not None:
+        _say_baseline(outcome.comparison)
+    if settings["record"] or given.get("store"):
+        _record(result, settings["store"])
+    if result.interrupted:
+        typer.echo("piscan: interrupted: the report above holds what was found so far", err=True)
+    return judge(outcome, settings["fail_on"])
+
+
+def _report(result, fmt: Format, output: str | None) -> None:
+    from piscan.reporters.base import renderer
+
     if fmt == Format.TABLE and output is None:
+        from rich.console import Console
+
         from piscan.reporters.table import write
 
         out = Console(highlight=False)
         if not out.is_terminal:  # a pipe or a file: wide enough that rows do not fold
             out = Console(highlight=False, width=160)
         write(out, result)
-    else:
-        text = renderer(fmt)(result)
-        _emit(text, output)
-        for s in result.skipped:  # typer.echo: a rich console would wrap the line at 80 columns
-            where = " ".join(part for part in (s.source, s.location) if part)
-            typer.echo(f"piscan: skipped {where}: {s.reason}", err=True)
-    if result.interrupted:
-        typer.echo("piscan: interrupted: the report above holds what was found so far", err=True)
-        return ExitCode.INTERRUPTED
-    return _exit_code(result, opts["fail_on"])
+        return
+    _emit(renderer(fmt)(result), Path(output) if output else None)
 
 
-def _exit_code(result, fail_on: FailOn) -> int:
-    if any(s.location == "" for s in result.skipped):  # a whole target could not be opened
-        return ExitCode.ERROR
-    if fail_on == FailOn.NEVER:
-        return ExitCode.OK
-    if fail_on == FailOn.ANY and result.verdicts:
-        return ExitCode.FINDINGS
-    if result.undeclared:
-        return ExitCode.FINDINGS
-    return ExitCode.OK
+def _say_baseline(comparison) -> None:
+    new_undeclared = sum(1 for v in comparison.new if not v.declared)
+    typer.echo(
+        f"piscan: baseline: {len(comparison.known)} reviewed, {len(comparison.new)} new"
+        f" ({new_undeclared} undeclared), {len(comparison.stale)} stale entries",
+        err=True,
+    )
+    for v in comparison.new:
+        state = "undeclared" if not v.declared else "declared"
+        typer.echo(f"piscan: new: {v.finding.location.path} {v.finding.entity} {v.policy} {state}", err=True)
+    for e in comparison.stale:
+        typer.echo(f"piscan: stale: {e.location} {e.entity} {e.policy} (no longer found)", err=True)
+
+
+def _record(result, store_url: str | None) -> None:
+    from piscan.store import open_store
+
+    with open_store(store_url) as store:
+        scan_id = store.record(result)
+    typer.echo(f"piscan: recorded scan {scan_id}", err=True)
+
+
+def _where(source: str, location: str) -> str:
+    return " ".join(part for part in (source, location) if part)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -177,6 +254,60 @@ def _emit(text: str, output: Path | None) -> None:
         raise PiscanError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
+@baseline_app.command("create")
+def baseline_create(
+    targets: Targets = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Baseline file to write.")] = Path(
+        "piscan-baseline.json"
+    ),
+    policy: Policy = None,
+    config: ConfigFile = None,
+    reason: Annotated[str, typer.Option(help="Why these findings are accepted.")] = "",
+    reviewer: Annotated[str, typer.Option(help="Who reviewed them.")] = "",
+    include: Include = None,
+    exclude: Exclude = None,
+    sample: Sample = None,
+    full: Full = None,
+    views: Views = None,
+    quiet: Quiet = None,
+) -> None:
+    """Scan and write every current finding to a baseline file as reviewed."""
+    given = dict(locals())
+    given["policies"] = given.pop("policy")
+    out, why, who = given.pop("output"), given.pop("reason"), given.pop("reviewer")
+
+    def create() -> int:
+        from piscan import baseline as bl
+
+        result = _run_scan(_settings(given))
+        if result.interrupted:
+            raise PiscanError("interrupted: no baseline written")
+        count = bl.write(out, result, why, who)
+        typer.echo(f"piscan: wrote {count} reviewed findings to {out}", err=True)
+        return ExitCode.ERROR if any(s.location == "" for s in result.skipped) else ExitCode.OK
+
+    _run(create)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="File to write.")] = Path("piscan.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter piscan.toml."""
+
+    def write() -> int:
+        from piscan.config import STARTER
+
+        if path.exists() and not force:
+            raise UsageError(f"{path} exists: use --force to overwrite it")
+        _emit(STARTER, path)
+        typer.echo(f"piscan: wrote {path}", err=True)
+        return ExitCode.OK
+
+    _run(write)
+
+
 @app.command()
 def policies() -> None:
     """List the bundled policies and their categories with declared status."""
@@ -186,16 +317,46 @@ def policies() -> None:
 
         for pid in bundled_policies():
             p = load_policy(pid)
-            typer.echo(f"{p.id}: {p.name}")
+            typer.echo(f"{p.id}: {p.name} ({p.file.name})")
             for c in p.categories:
                 mark = "declared" if c.declared else "NOT declared"
                 typer.echo(f"  {c.id:<20} {mark:<13} {c.name}: {c.wording}")
+            if p.outside:
+                typer.echo(
+                    f"  {'(none)':<20} {'NOT declared':<13} outside the policy: {', '.join(p.outside)}"
+                )
         return ExitCode.OK
 
     _run(show)
 
 
-def _run(action) -> None:
+@app.command()
+def explain(
+    location: Annotated[str, typer.Argument(help="A location as reports print it, e.g. public.users.email.")],
+    targets: Annotated[
+        list[str] | None,
+        typer.Option("--target", "-t", help="Target holding it. [default: targets in piscan.toml]"),
+    ] = None,
+    policy: Policy = None,
+    config: ConfigFile = None,
+) -> None:
+    """Show the evidence behind the findings at one location: recognizers, scores, examples, context."""
+    given = {"targets": targets, "policies": policy, "config": config, "quiet": True}
+
+    def show() -> int:
+        from piscan.explain import explain_text, selector_for
+
+        settings = _settings(given)
+        settings["include"], settings["exclude"] = selector_for(location), []
+        result = _run_scan(settings)
+        text, found = explain_text(result, location)
+        typer.echo(text, nl=False)
+        return ExitCode.OK if found else ExitCode.ERROR
+
+    _run(show)
+
+
+def _run(action: Callable[[], int]) -> None:
     """Run a command: expected failures become one line on stderr and exit 2, never a traceback."""
     try:
         code = action()

@@ -24,6 +24,7 @@ from piscan.policy import Policy
 from piscan.records import prepare
 from piscan.rules import rules_digest
 from piscan.sources.base import Container, Source
+from piscan.sources.fileopts import FileOptions
 from piscan.sources.sql import SqlOptions
 from piscan.targets import open_target
 
@@ -37,6 +38,7 @@ class ScanConfig:
     targets: tuple[str, ...]
     policies: tuple[Policy, ...]
     sql: SqlOptions = SqlOptions()
+    files: FileOptions = FileOptions()
     model: str = DEFAULT_MODEL
     recognizers: tuple[Path, ...] = ()
     examples: bool = True
@@ -52,6 +54,7 @@ class ScanConfig:
             "model": self.model,
             "examples": self.examples,
             **sql,
+            "files": asdict(self.files),
             "recognizers": [str(p) for p in self.recognizers],
         }
 
