@@ -32,6 +32,9 @@ class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    HTML = "html"
 
 
 def verdict_row(v: Verdict) -> dict[str, object]:
@@ -70,12 +73,18 @@ def sorted_verdicts(result: ScanResult) -> list[Verdict]:
 def renderer(fmt: Format) -> Callable[[ScanResult], str]:
     """The function that renders a format (the table format renders through rich)."""
     from piscan.reporters import csv as csv_reporter
+    from piscan.reporters import html as html_reporter
     from piscan.reporters import json as json_reporter
+    from piscan.reporters import junit as junit_reporter
+    from piscan.reporters import sarif as sarif_reporter
     from piscan.reporters import table as table_reporter
 
     renderers: dict[Format, Callable[[ScanResult], str]] = {
         Format.TABLE: table_reporter.render,
         Format.JSON: json_reporter.render,
         Format.CSV: csv_reporter.render,
+        Format.SARIF: sarif_reporter.render,
+        Format.JUNIT: junit_reporter.render,
+        Format.HTML: html_reporter.render,
     }
     return renderers[fmt]

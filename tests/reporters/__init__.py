@@ -1,0 +1,1 @@
+"""Tests of the reporters (a package, so its conftest does not shadow tests/conftest.py)."""
