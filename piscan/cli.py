@@ -237,7 +237,7 @@ def _record(result, store_url: str | None) -> None:
 
     with open_store(store_url) as store:
         scan_id = store.record(result)
-    typer.echo(f"piscan: recorded scan {scan_id}", err=True)
+        typer.echo(f"piscan: recorded scan {scan_id} in {store.public}", err=True)
 
 
 def _where(source: str, location: str) -> str:
@@ -354,6 +354,78 @@ def explain(
         return ExitCode.OK if found else ExitCode.ERROR
 
     _run(show)
+
+
+Store = Annotated[
+    str | None,
+    typer.Option(
+        help="Inventory store URL or SQLite path. [default: PISCAN_STORE_URL, else the user data folder]"
+    ),
+]
+Source = Annotated[str | None, typer.Option(help="Only scans of this source (as reports print it).")]
+
+
+@app.command()
+def history(
+    store: Store = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many scans, newest first.")] = 20,
+    source: Source = None,
+) -> None:
+    """List recorded scans."""
+
+    def show() -> int:
+        from piscan.store import open_store, render_history
+
+        with open_store(store) as st:
+            typer.echo(render_history(st.scans(limit, source)), nl=False)
+        return ExitCode.OK
+
+    _run(show)
+
+
+@app.command()
+def diff(
+    a: Annotated[str, typer.Argument(help="Earlier scan: id, latest, latest~N.")] = "latest~1",
+    b: Annotated[str, typer.Argument(help="Later scan: id, latest, latest~N.")] = "latest",
+    store: Store = None,
+    source: Source = None,
+    fail_on: Annotated[
+        str, typer.Option(help="Exit 1 when something undeclared appeared (undeclared) or never.")
+    ] = "undeclared",
+) -> None:
+    """Show categories that appeared, vanished or changed per location between two scans."""
+
+    def show() -> int:
+        from piscan.store import open_store, render_diff
+
+        with open_store(store) as st:
+            first, second = st.resolve(a, source), st.resolve(b, source)
+            changes = st.diff(first, second, source)
+        typer.echo(render_diff(changes, first, second), nl=False)
+        worse = any(c.newly_undeclared for c in changes)
+        return ExitCode.FINDINGS if worse and fail_on != "never" else ExitCode.OK
+
+    _run(show)
+
+
+@app.command()
+def export(
+    store: Store = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Export format (csv).")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+) -> None:
+    """Write the latest inventory across all recorded sources, with each category's policy wording."""
+
+    def write() -> int:
+        from piscan.store import open_store, render_csv
+
+        if fmt != "csv":
+            raise UsageError(f"export supports csv, not {fmt!r}")
+        with open_store(store) as st:
+            _emit(render_csv(st.inventory()), output)
+        return ExitCode.OK
+
+    _run(write)
 
 
 def _run(action: Callable[[], int]) -> None:

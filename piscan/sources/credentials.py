@@ -20,7 +20,7 @@ def parse(target: str) -> URL:
     """Parse a SQLAlchemy URL; a malformed one is a TargetError that does not echo a password."""
     try:
         return make_url(target)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a non-numeric port
         raise TargetError(f"not a database URL: {redact_text(target)}") from None
 
 
