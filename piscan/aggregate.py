@@ -7,9 +7,17 @@ from dataclasses import dataclass, field
 
 from piscan.catalog import EntitySpec, catalog
 from piscan.detectors.names import NameHit
+from piscan.detectors.presidio import NER_RECOGNIZER
+from piscan.detectors.shapes import NOT_PERSONAL, PROSE
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
 
 NAME_BOOST = 0.1  # a name that agrees with the values raises confidence this much
+# A strong name stands on its own unless the values clearly are something else: at least this
+# many sampled values, this share of them machine-made (UUIDs, digests, versions, timestamps,
+# memory addresses) and not enough of them confirming the name's entity.
+CONTRADICTION_MIN_VALUES = 10
+CONTRADICTION_SHARE = 0.8
+PROSE_SHARE = 0.5  # columns with this share of sentences or documents are judged as prose
 _MAX_DISTINCT = 10_000
 _EPS = 1e-9  # scores are summed as floats; 0.4 * n / n must still pass a 0.4 floor
 
@@ -17,6 +25,7 @@ _EPS = 1e-9  # scores are summed as floats; 0.4 * n / n must still pass a 0.4 fl
 @dataclass
 class _EntityTally:
     matches: int = 0
+    confident: int = 0  # matches scoring at least the entity's min_score
     score_sum: float = 0.0
     recognizers: set[str] = field(default_factory=set)
     per_recognizer: dict[str, list[float]] = field(default_factory=dict)  # name -> [sum, count]
@@ -45,10 +54,14 @@ class ColumnTally:
             key = (d.entity, d.value_index if d.value_index is not None else -1)
             if key not in best or d.score > best[key].score:
                 best[key] = d
+        specs = catalog()
         for (entity, index), d in best.items():
             weight = weights[index] if 0 <= index < len(weights) else 1
             tally = self.entities.setdefault(entity, _EntityTally())
             tally.matches += weight
+            spec = specs.get(entity)
+            if spec and d.score >= spec.min_score - _EPS:
+                tally.confident += weight
             tally.score_sum += d.score * weight
             tally.recognizers.add(d.recognizer)
             acc = tally.per_recognizer.setdefault(d.recognizer, [0.0, 0])
@@ -63,47 +76,79 @@ class ColumnTally:
         """Entities with enough value evidence, or a strong name the values do not contradict."""
         specs = catalog()
         by_name = {h.entity: h for h in self.name_hits}
-        out: list[Finding] = []
-        for entity, tally in self.entities.items():
-            spec = specs.get(entity)
-            hit = by_name.get(entity)
-            if spec is None or not self._enough(spec, tally, named=hit is not None):
-                continue
-            mean = tally.score_sum / tally.matches
-            means = ((name, round(acc[0] / acc[1], 3)) for name, acc in tally.per_recognizer.items())
-            scores = tuple(sorted(means))
-            if hit:
-                scores += (("name", hit.score),)
-            out.append(
-                self._finding(
-                    entity,
-                    tally.matches,
-                    min(1.0, mean + NAME_BOOST) if hit else mean,
-                    Evidence.BOTH if hit else Evidence.VALUE,
-                    scores,
-                    tally.example,
-                )
-            )
+        prose = self._share(PROSE) >= PROSE_SHARE
+        passed = {
+            entity: tally
+            for entity, tally in self.entities.items()
+            if entity in specs and self._enough(specs[entity], tally, by_name.get(entity), prose)
+        }
+        named = {e for e in passed if e in by_name} | {
+            h.entity for h in self.name_hits if h.strong and self._kind_fits(h)
+        }
+        out = [
+            self._value_finding(entity, tally, by_name.get(entity))
+            for entity, tally in passed.items()
+            if not self._overruled(specs[entity], entity, by_name, named)
+        ]
         reported = {f.entity for f in out}
         for hit in self.name_hits:
-            if hit.entity in reported or not hit.strong or not self._kind_fits(hit):
+            if hit.entity in reported or not hit.strong or not self._kind_fits(hit) or self._contradicted():
                 continue
             out.append(self._finding(hit.entity, 0, hit.score, Evidence.NAME, (("name", hit.score),), ""))
         return sorted(out, key=lambda f: f.entity)
+
+    def _value_finding(self, entity: str, tally: _EntityTally, hit: NameHit | None) -> Finding:
+        mean = tally.score_sum / tally.matches
+        means = ((name, round(acc[0] / acc[1], 3)) for name, acc in tally.per_recognizer.items())
+        scores = tuple(sorted(means))
+        if hit:
+            scores += (("name", hit.score),)
+        confidence = min(1.0, mean + NAME_BOOST) if hit else mean
+        evidence = Evidence.BOTH if hit else Evidence.VALUE
+        return self._finding(entity, tally.matches, confidence, evidence, scores, tally.example)
 
     def coverage(self, findings: list[Finding]) -> Coverage:
         """What was looked at here, for bounds on what a clean sample can miss."""
         return Coverage(self.location, self.rows, self.sampled, tuple(f.entity for f in findings))
 
-    def _enough(self, spec: EntitySpec, tally: _EntityTally, named: bool) -> bool:
+    def _enough(self, spec: EntitySpec, tally: _EntityTally, hit: NameHit | None, prose: bool) -> bool:
         if not self.sampled or tally.matches < min(spec.min_matches, self.sampled):
             return False
-        diverse = len(tally.distinct) >= spec.min_distinct * min(tally.matches, _MAX_DISTINCT)
-        if not named and spec.min_distinct and tally.distinct and not diverse:
+        if not (hit and hit.strong) and not self._diverse(spec, tally):
             return False
         share = tally.matches / self.sampled
         mean = tally.score_sum / tally.matches
-        return share >= spec.min_share - _EPS and mean >= spec.min_score - _EPS
+        if share >= spec.min_share - _EPS and mean >= spec.min_score - _EPS:
+            return True
+        # In prose an entity mentioned in a few rows counts, if those mentions are confident.
+        confident = tally.confident >= min(spec.min_matches, self.sampled)
+        return prose and confident and tally.confident / self.sampled >= spec.text_share - _EPS
+
+    @staticmethod
+    def _diverse(spec: EntitySpec, tally: _EntityTally) -> bool:
+        """NER matches must be varied: spaCy tagging the same few product names is noise. Pattern
+        and list matches (a state name, a diagnosis) may repeat like any real column's values."""
+        ner = tally.per_recognizer.get(NER_RECOGNIZER, (0.0, 0))[1]
+        if not spec.min_distinct or not tally.distinct or ner * 2 <= tally.matches:
+            return True
+        return len(tally.distinct) >= spec.min_distinct * min(tally.matches, _MAX_DISTINCT)
+
+    @staticmethod
+    def _overruled(spec: EntitySpec, entity: str, by_name: dict[str, NameHit], named: set[str]) -> bool:
+        """Fuzzy NER entities (those with ``min_distinct``) found in the values yield to a name
+        saying something else (strong, or weak and confirmed): streets, companies and regions are
+        full of person names."""
+        if entity in by_name or not spec.min_distinct:
+            return False
+        return bool(named - {entity})
+
+    def _contradicted(self) -> bool:
+        """Enough values, and nearly all of them machine-made: the name is not what they are."""
+        return self.sampled >= CONTRADICTION_MIN_VALUES and self._share(NOT_PERSONAL) >= CONTRADICTION_SHARE
+
+    def _share(self, shape: str) -> float:
+        tally = self.entities.get(shape)
+        return tally.matches / self.sampled if tally and self.sampled else 0.0
 
     def _kind_fits(self, hit: NameHit) -> bool:
         """A name rule holds for all-NULL columns and for values of the kinds it expects."""

@@ -18,6 +18,7 @@ class EntitySpec:
     min_matches: int
     min_score: float
     min_distinct: float  # distinct matched texts / matches, when only the values speak
+    text_share: float  # min_share in prose columns (notes, documents, log lines)
 
 
 @cache
@@ -36,5 +37,6 @@ def catalog() -> dict[str, EntitySpec]:
             min_matches=int(merged["min_matches"]),
             min_score=float(merged["min_score"]),
             min_distinct=float(merged.get("min_distinct", 0.0)),
+            text_share=min(float(merged.get("text_share", merged["min_share"])), float(merged["min_share"])),
         )
     return specs

