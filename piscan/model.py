@@ -92,6 +92,8 @@ class Finding:
     example: str = ""  # masked, never raw
     scores: tuple[tuple[str, float], ...] = ()  # (recognizer, mean score) behind the finding
     context: tuple[str, ...] = ()  # words from names and comments handed to the recognizers
+    first_line: int | None = None  # files: the first line (or row) holding the entity, when known
+    lines: int = 0  # files: lines (or rows) read at the location
 
     @property
     def share(self) -> float:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from piscan import __version__
 from piscan.aggregate import ColumnTally
@@ -19,12 +21,13 @@ from piscan.detectors.presidio import DEFAULT_MODEL, PresidioDetector, build_eng
 from piscan.detectors.signatures import SignatureDetector
 from piscan.detectors.vectors import VectorDetector
 from piscan.errors import SkipError, TargetError
-from piscan.model import Coverage, Finding, Record, ScanResult, Skipped
+from piscan.model import Column, Coverage, Detection, Finding, Record, ScanResult, Skipped
 from piscan.policy import Policy
-from piscan.records import prepare
+from piscan.records import Prepared, prepare
 from piscan.rules import rules_digest
 from piscan.sources.base import Container, Source
 from piscan.sources.fileopts import FileOptions
+from piscan.sources.files import FileSource
 from piscan.sources.sql import SqlOptions
 from piscan.targets import open_target
 
@@ -88,14 +91,25 @@ class _State:
 
 
 class Scanner:
-    """Runs one scan; detectors are built once and shared by every table."""
+    """Runs one scan; detectors are built once and shared by every table and file."""
 
-    def __init__(self, config: ScanConfig, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        config: ScanConfig,
+        progress: Progress | None = None,
+        opener: Callable[..., Source] = open_target,
+    ) -> None:
         self.config = config
         self.progress = progress or NoProgress()
+        self.opener = opener  # target -> source; worker processes open their own with it
         engine = build_engine(config.model, config.recognizers)
         self.presidio = PresidioDetector(engine)
         self.signatures = SignatureDetector()
+
+    @cached_property
+    def media(self) -> Any:
+        """The media detector for files (faces, EXIF, recordings), loaded when a file needs it."""
+        return _media_detector()
 
     def run(self) -> ScanResult:
         """Scan every target; returns whatever was found, also when interrupted."""
@@ -111,7 +125,7 @@ class Scanner:
 
     def _scan_target(self, target: str, state: _State) -> str:
         try:
-            source = open_target(target, self.config.sql)
+            source = self.opener(target, self.config.sql, self.config.files)
         except TargetError as exc:
             state.skipped.append(Skipped(_public_guess(target), "", str(exc)))
             raise_if_only = len(self.config.targets) == 1
@@ -119,12 +133,12 @@ class Scanner:
                 raise
             return _public_guess(target)
         try:
-            self._scan_source(source, state)
+            self._scan_source(source, state, target)
         finally:
             source.close()
         return source.public
 
-    def _scan_source(self, source: Source, state: _State) -> None:
+    def _scan_source(self, source: Source, state: _State, target: str = "") -> None:
         try:
             containers = list(source.discover())
         except TargetError as exc:
@@ -133,6 +147,12 @@ class Scanner:
         finally:
             state.skipped.extend(Skipped(source.public, loc, msg) for loc, msg in source.notices)
             source.notices.clear()
+            notes = getattr(source, "notes", [])  # file sources also say what they did not follow
+            state.notes.extend(Skipped(source.public, loc, msg) for loc, msg in notes)
+            notes.clear()
+        if isinstance(source, FileSource):
+            self._scan_files(source, containers, state, target)
+            return
         if not containers:
             state.notes.append(Skipped(source.public, "", "no tables found: nothing to scan"))
         self.progress.start(source.public, len(containers))
@@ -174,17 +194,50 @@ class Scanner:
 
     def _scan_values(self, tally: ColumnTally, column, rows: int, raw: list[object]) -> None:
         prepared = prepare(raw, column.kind, self.config.sql.max_cell_chars)
+        tally.add(rows, prepared.non_null, prepared.weights, self.detect(tally, column, prepared))
+
+    def detect(
+        self, tally: ColumnTally, column: Column, prepared: Prepared, files: Any = None
+    ) -> list[Detection]:
+        """Detections for one batch of a location's distinct values (``files``: the file scan's
+        cached Presidio; binaries then go to the media detector when it is installed)."""
         tally.kinds |= prepared.kinds
         record = Record(tally.location, column, tuple(prepared.values))
         context = tally.context
         detections = []
         if any(isinstance(v, str) for v in record.values):
-            detections += self.presidio.detect(record, context)
+            detections += (files or self.presidio).detect(record, context)
         if any(isinstance(v, bytes) for v in record.values):
-            detections += self.signatures.detect(record, context)
+            # In files, media detection (faces, EXIF, recordings by signature) replaces the bare
+            # signatures: a photo is personal data when it shows a face.
+            binary = self.media if files is not None and self.media is not None else self.signatures
+            detections += binary.detect(record, context)
         vectors = VectorDetector(tuple(h.entity for h in tally.name_hits))
         detections += vectors.detect(record, context)
-        tally.add(rows, prepared.non_null, prepared.weights, detections)
+        return detections
+
+    def _scan_files(
+        self, source: FileSource, containers: list[Container], state: _State, target: str
+    ) -> None:
+        """Files, in worker processes when there are enough of them; results come in path order."""
+        from piscan.parallel import scan_files
+
+        if not containers:
+            state.notes.append(Skipped(source.public, "", "no files found: nothing to scan"))
+        self.progress.start(source.public, len(containers))
+        try:
+            for container, outcome in scan_files(self, source, containers, target):
+                self.progress.table(container.path)
+                state.findings.extend(outcome.findings)
+                state.coverage.extend(outcome.coverage)
+                state.skipped.extend(outcome.skipped)
+                state.notes.extend(outcome.notes)
+                state.tables += outcome.scanned
+                self.progress.advance()
+                if outcome.interrupted:
+                    raise KeyboardInterrupt
+        finally:
+            self.progress.stop()
 
     def _collect(self, tallies: dict[str, ColumnTally], state: _State) -> None:
         for tally in tallies.values():
@@ -220,6 +273,15 @@ def _tallies(source: Source, container: Container) -> dict[str, ColumnTally]:
         c.name: ColumnTally(source.location(container, c.name), tuple(name_hits(c)), context=context_words(c))
         for c in container.columns
     }
+
+
+def _media_detector() -> Any:
+    """Face, EXIF and audio/video detection for files, when piscan.detectors.media is there."""
+    try:
+        from piscan.detectors.media import MediaDetector  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return MediaDetector()
 
 
 def _without_example(finding: Finding) -> Finding:

@@ -1,0 +1,101 @@
+"""Rotated, compressed logs (.gz, .bz2, .xz) streamed through their decompressor, with the same
+limits against bombs as archives: total bytes expanded and expansion ratio."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import zlib
+from collections.abc import Callable
+from typing import BinaryIO
+
+from piscan.formats.base import FormatError, ReadContext
+
+MAGIC = ((b"\x1f\x8b", "gz"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"))
+SUFFIXES = {".gz": "gz", ".tgz": "gz", ".bz2": "bz2", ".tbz2": "bz2", ".xz": "xz", ".txz": "xz"}
+RATIO_FLOOR = 1 << 20  # the ratio is judged once this much has been expanded
+_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error, ValueError)
+
+
+def compression(head: bytes) -> str | None:
+    """The compression a stream's first bytes announce, if any."""
+    return next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
+
+
+def inner_name(name: str) -> str:
+    """``app.log.1.gz`` -> ``app.log.1``; ``logs.tgz`` -> ``logs.tar``."""
+    lower = name.lower()
+    for suffix in SUFFIXES:
+        if lower.endswith(suffix):
+            return name[: -len(suffix)] + (".tar" if suffix.startswith(".t") else "")
+    return name
+
+
+class Counting(io.RawIOBase):
+    """Counts the compressed bytes a decompressor has consumed."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw, self.count = raw, 0
+
+    def readable(self) -> bool:
+        """Always: it is a reader."""
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        """Read through, counting."""
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+class Guarded(io.RawIOBase):
+    """A decompressed stream that stops at the archive-bomb limits and names damaged data."""
+
+    def __init__(self, inner: BinaryIO, ctx: ReadContext, what: str, packed: Callable[[], int]) -> None:
+        self.inner, self.ctx, self.what, self.packed, self.count = inner, ctx, what, packed, 0
+
+    def readable(self) -> bool:
+        """Always: it is a reader."""
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        """Decompress the next bytes, checking the limits first."""
+        try:
+            # one decompression step per call: data read before an error is never lost
+            data = getattr(self.inner, "read1", self.inner.read)(len(buffer))
+        except FormatError:
+            raise
+        except _ERRORS as exc:
+            raise FormatError(f"truncated or damaged {self.what} data: {exc}") from None
+        self.count += len(data)
+        self.ctx.shared.expanded += len(data)
+        opts = self.ctx.options
+        if self.ctx.shared.expanded > opts.max_archive_bytes:
+            raise FormatError(f"archive bomb: expands to more than {opts.max_archive_bytes >> 20} MiB")
+        if self.count > RATIO_FLOOR and self.count > opts.max_archive_ratio * max(1, self.packed()):
+            raise FormatError(f"archive bomb: {self.what} data expands more than {opts.max_archive_ratio:g}x")
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def guarded(inner: BinaryIO, ctx: ReadContext, what: str, packed: Callable[[], int]) -> BinaryIO:
+    """A buffered, guarded decompressed stream."""
+    return io.BufferedReader(Guarded(inner, ctx, what, packed), 1 << 16)  # type: ignore[return-value]
+
+
+def decompress(stream: BinaryIO, kind: str, ctx: ReadContext) -> BinaryIO:
+    """The decompressed stream of a .gz, .bz2 or .xz file."""
+    if ctx.depth >= ctx.options.max_archive_depth:
+        raise FormatError(f"compressed data nested deeper than {ctx.options.max_archive_depth} levels")
+    counting = Counting(stream)
+    raw = io.BufferedReader(counting, 1 << 16)
+    inner: BinaryIO
+    if kind == "gz":
+        inner = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
+    else:
+        opener = bz2.BZ2File if kind == "bz2" else lzma.LZMAFile
+        inner = opener(raw)  # type: ignore[assignment]
+    return guarded(inner, ctx, kind, lambda: counting.count)

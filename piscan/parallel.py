@@ -1,0 +1,297 @@
+"""Files scanned one by one, in worker processes when there are enough of them.
+
+Each worker opens its own source and builds its detectors once (on Linux the workers are forked
+from the scanner, so the spaCy model is already loaded). Results come back in path order and
+each file is read the same way whatever the worker, so ``--jobs 4`` reports exactly what
+``--jobs 1`` does.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections import OrderedDict, deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from piscan.aggregate import ColumnTally
+from piscan.detectors.names import context_words, name_hits
+from piscan.errors import SkipError
+from piscan.model import Column, Coverage, Detection, Finding, Record, Skipped, ValueKind
+from piscan.records import Prepared, normalize
+from piscan.sources.base import Container
+
+if TYPE_CHECKING:
+    from piscan.scan import Scanner
+    from piscan.sources.files import FileSource
+
+log = logging.getLogger(__name__)
+FILES_PER_WORKER = 4  # a worker is started for every this many files, up to --jobs
+CACHE_ENTRIES = 20_000  # log fields repeat: distinct short values are analyzed once per worker
+CACHE_CHARS = 200
+
+
+@dataclass
+class FileOutcome:
+    """What scanning one file produced; travels back from a worker process."""
+
+    findings: list[Finding] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)
+    scanned: bool = False
+    interrupted: bool = False
+
+
+@dataclass
+class _Field:
+    tally: ColumnTally
+    column: Column
+    unit: str
+    first: dict[str, int] = field(default_factory=dict)  # entity -> first line of a detection
+
+
+def scan_file(
+    scanner: Scanner, source: FileSource, container: Container, cache: CachedPresidio
+) -> FileOutcome:
+    """Read one file and tally each of its fields; bad input becomes a skipped entry."""
+    out, fields, lines = FileOutcome(), {}, {}
+    public = source.public
+    try:
+        for batch in source.read(container):
+            lines[batch.unit] = lines.get(batch.unit, 0) + batch.rows
+            for key, raw in batch.values.items():
+                fld = fields.get(key) or fields.setdefault(key, _new_field(source, container, key, batch))
+                _scan(scanner, fld, raw, batch.lines[key], cache)
+        out.scanned = True
+    except SkipError as exc:
+        out.skipped.append(Skipped(public, container.path, str(exc)))
+    except KeyboardInterrupt:
+        out.interrupted = True
+    except Exception as exc:  # a bug met on one file must not lose every other file's findings
+        log.info("internal error on %s", container.path, exc_info=True)
+        out.skipped.append(
+            Skipped(public, container.path, f"internal error: {type(exc).__name__}: {exc}"[:300])
+        )
+    trouble = bool(out.skipped or source.notices)
+    out.skipped += [Skipped(public, loc, text) for loc, text in source.notices]
+    out.notes += [Skipped(public, loc, text) for loc, text in source.notes]
+    source.notices.clear()
+    source.notes.clear()
+    for fld in fields.values():
+        fld.tally.rows = lines.get(fld.unit, 0)
+        found = [
+            replace(f, first_line=fld.first.get(f.entity), lines=fld.tally.rows) for f in fld.tally.findings()
+        ]
+        if not scanner.config.examples:
+            found = [replace(f, example="") for f in found]
+        out.findings += found
+        out.coverage.append(fld.tally.coverage(found))
+    if out.scanned and not trouble and not fields:
+        out.notes.append(Skipped(public, container.path, "file is empty or blank: nothing to scan"))
+    return out
+
+
+def _new_field(source: FileSource, container: Container, key: str, batch: Any) -> _Field:
+    column = batch.columns[key]
+    tally = ColumnTally(
+        source.location(container, key), tuple(name_hits(column)), context=context_words(column)
+    )
+    return _Field(tally, column, batch.unit)
+
+
+def _scan(
+    scanner: Scanner, fld: _Field, raw: list[object], lines: list[int | None], cache: CachedPresidio
+) -> None:
+    prepared, firsts = prepare_lines(raw, lines, fld.column.kind, scanner.config.sql.max_cell_chars)
+    detections = scanner.detect(fld.tally, fld.column, prepared, cache)
+    fld.tally.add(0, prepared.non_null, prepared.weights, detections)
+    for d in detections:
+        line = firsts[d.value_index] if d.value_index is not None else None
+        if line is not None and line < fld.first.get(d.entity, line + 1):
+            fld.first[d.entity] = line
+
+
+def prepare_lines(
+    raw: list[object], lines: list[int | None], declared: ValueKind, max_chars: int
+) -> tuple[Prepared, list[int | None]]:
+    """Distinct values with their counts (as records.prepare) and the first line of each."""
+    index: dict[object, int] = {}
+    prepared, firsts = Prepared([], [], set(), 0), []
+    for value, line in zip(raw, lines, strict=True):
+        prepared.non_null += 1
+        kind, form = normalize(value, declared, max_chars)
+        prepared.kinds.add(kind)
+        if form is None:
+            continue
+        slot = index.get(form)
+        if slot is None:
+            index[form] = len(prepared.values)
+            prepared.values.append(form)
+            prepared.weights.append(1)
+            firsts.append(line)
+        else:
+            prepared.weights[slot] += 1
+            firsts[slot] = line if firsts[slot] is None else firsts[slot]
+    return prepared, firsts
+
+
+class CachedPresidio:
+    """Presidio with a bounded (least recently used) memory of short values already analyzed in
+    the same context: log fields repeat, and Presidio's time per value dominates a file scan."""
+
+    def __init__(self, presidio: Any) -> None:
+        self.presidio = presidio
+        self.cache: OrderedDict[tuple[tuple[str, ...], str], tuple[Detection, ...]] = OrderedDict()
+
+    def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
+        """Detections in value order, exactly as Presidio gives them."""
+        per_value: dict[int, tuple[Detection, ...]] = {}
+        misses = []
+        for i, value in enumerate(record.values):
+            if isinstance(value, str):
+                hit = self.cache.get((context, value))
+                if hit is None:
+                    misses.append(i)
+                else:
+                    per_value[i] = hit
+                    self.cache.move_to_end((context, value))
+        if misses:
+            sub = replace(record, values=tuple(record.values[i] for i in misses))
+            fresh: dict[int, list[Detection]] = {}
+            for d in self.presidio.detect(sub, context):
+                fresh.setdefault(misses[d.value_index], []).append(d)  # type: ignore[index]
+            for i in misses:
+                per_value[i] = tuple(fresh.get(i, ()))
+                if len(record.values[i]) <= CACHE_CHARS:  # type: ignore[arg-type]
+                    self.cache[(context, record.values[i])] = per_value[i]  # type: ignore[index]
+            while len(self.cache) > CACHE_ENTRIES:
+                self.cache.popitem(last=False)
+        return [replace(d, value_index=i) for i in sorted(per_value) for d in per_value[i]]
+
+
+def scan_files(
+    scanner: Scanner, source: FileSource, containers: list[Container], target: str
+) -> Iterator[tuple[Container, FileOutcome]]:
+    """(container, outcome) in the containers' order, from workers when there are enough files."""
+    jobs = scanner.config.files.jobs or _cores()
+    workers = min(jobs, len(containers) // FILES_PER_WORKER)
+    if workers < 2 or not target:
+        cache = CachedPresidio(scanner.presidio)
+        for container in containers:
+            yield container, scan_file(scanner, source, container, cache)
+        return
+    yield from _pooled(scanner, containers, target, workers)
+
+
+def _cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_WORKER: dict[str, Any] = {}
+
+
+class _Broken(Exception):
+    """A pool lost a worker: which files had not finished, and which were being read."""
+
+    def __init__(self, unfinished: list[int], suspects: set[int]) -> None:
+        super().__init__("a worker process died")
+        self.unfinished, self.suspects = unfinished, suspects
+
+
+def _start_worker(scanner_type: type, config: Any, target: str, opener: Any, started: Any) -> None:
+    """Runs once in each worker: Ctrl-C is the parent's business; detectors and source are built."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    scanner = scanner_type(config, opener=opener)
+    source = opener(target, config.sql, config.files)
+    _WORKER.update(scanner=scanner, source=source, cache=CachedPresidio(scanner.presidio), started=started)
+
+
+def _work(index: int, container: Container) -> FileOutcome:
+    _WORKER["started"].put(index)  # if this worker dies, the parent knows which file it was reading
+    return scan_file(_WORKER["scanner"], _WORKER["source"], container, _WORKER["cache"])
+
+
+def _context() -> Any:
+    """Fork where the platform has it: workers inherit the loaded model instead of loading it."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _pooled(
+    scanner: Scanner, containers: list[Container], target: str, workers: int
+) -> Iterator[tuple[Container, FileOutcome]]:
+    """Outcomes in the containers' order. When a worker dies, the file it was reading is skipped
+    (files that were being read at the time are retried one by one to find it) and the rest go on."""
+    args = (type(scanner), scanner.config, target, scanner.opener)
+    rounds: deque[tuple[list[int], int]] = deque([(list(range(len(containers))), workers)])
+    ready: dict[int, FileOutcome] = {}
+    next_index = 0
+    while rounds:
+        indexes, size = rounds.popleft()
+        try:
+            for index, outcome in _round(args, containers, indexes, size):
+                ready[index] = outcome
+                while next_index in ready:
+                    yield containers[next_index], ready.pop(next_index)
+                    next_index += 1
+        except _Broken as broken:
+            if size == 1 or len(broken.suspects) == 1:
+                culprit = min(broken.suspects or {broken.unfinished[0]})
+                reason = "a worker process died while reading it (try --jobs 1)"
+                ready[culprit] = FileOutcome(skipped=[Skipped(target, containers[culprit].path, reason)])
+                rest = [i for i in broken.unfinished if i != culprit]
+                if rest:
+                    rounds.appendleft((rest, workers))
+            else:
+                rest = [i for i in broken.unfinished if i not in broken.suspects]
+                rounds.extendleft([(rest, workers)] if rest else [])
+                rounds.extendleft(([i], 1) for i in sorted(broken.suspects, reverse=True))
+            while next_index in ready:
+                yield containers[next_index], ready.pop(next_index)
+                next_index += 1
+
+
+def _round(
+    args: tuple, containers: list[Container], indexes: list[int], size: int
+) -> Iterator[tuple[int, FileOutcome]]:
+    """(index, outcome) as one pool finishes them; _Broken when it loses a worker."""
+    mp = _context()
+    started = mp.SimpleQueue()
+    pool = ProcessPoolExecutor(size, mp_context=mp, initializer=_start_worker, initargs=(*args, started))
+    try:
+        futures = {i: pool.submit(_work, i, containers[i]) for i in indexes}
+        for i in indexes:
+            try:
+                outcome = futures[i].result()
+            except BrokenProcessPool:
+                done = {j for j, f in futures.items() if f.done() and f.exception() is None}
+                for j in sorted(done):
+                    if j > i:
+                        yield j, futures[j].result()
+                running = set()
+                while not started.empty():
+                    running.add(started.get())
+                unfinished = [j for j in indexes if j >= i and j not in done]
+                raise _Broken(unfinished, running & set(unfinished)) from None
+            yield i, outcome
+    finally:
+        _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop at once: on Ctrl-C the workers' files are abandoned, not waited for."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
