@@ -46,8 +46,10 @@ def test_config_file_and_command_line_override(cli, workdir):
 
 
 def test_tool_piscan_in_pyproject(cli, workdir):
-    (workdir / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.piscan]\ntargets = ["staging.sqlite"]\n'
-                                            'fail_on = "never"\nformat = "json"\n')
+    (workdir / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.piscan]\ntargets = ["staging.sqlite"]\n'
+        'fail_on = "never"\nformat = "json"\n'
+    )
     run = cli("scan", "-q")
     assert run.code == 0
     assert json.loads(run.stdout)["summary"]["undeclared"] > 0
@@ -69,21 +71,40 @@ def test_no_targets_is_a_usage_error(cli, workdir):
 
 
 def test_baseline_suppresses_exactly_the_reviewed_findings(cli, workdir):
-    run = cli("baseline", "create", "staging.sqlite", "-p", "xwms", "-o", "base.json",
-              "--reason", "reviewed in PRIV-12", "--reviewer", "dpo@example.com", "-q")
+    run = cli(
+        "baseline",
+        "create",
+        "staging.sqlite",
+        "-p",
+        "xwms",
+        "-o",
+        "base.json",
+        "--reason",
+        "reviewed in PRIV-12",
+        "--reviewer",
+        "dpo@example.com",
+        "-q",
+    )
     assert run.code == 0, run
     doc = json.loads((workdir / "base.json").read_text())
     assert doc["version"] == 1 and doc["entries"]
     assert all(e["reviewer"] == "dpo@example.com" and len(e["fingerprint"]) == 32 for e in doc["entries"])
     # Same database, different sample: still fully reviewed, exit 0.
-    run = cli("scan", "staging.sqlite", "-p", "xwms", "--baseline", "base.json", "-q", "-f", "csv", "--sample", "60")
+    run = cli(
+        "scan", "staging.sqlite", "-p", "xwms", "--baseline", "base.json", "-q", "-f", "csv", "--sample", "60"
+    )
     assert run.code == 0, run
     assert "0 new (0 undeclared), 0 stale" in run.stderr
     # A new undeclared column appears: only it fails the scan.
     engine = sa.create_engine(f"sqlite:///{workdir / 'staging.sqlite'}")
     with engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE customers ADD COLUMN voiceprint_vector TEXT"))
-        conn.execute(sa.text("UPDATE customers SET voiceprint_vector = '[' || id || '.5, 0.25, 0.125, 0.5, 0.75, 0.1, 0.2, 0.3]'"))
+        conn.execute(
+            sa.text(
+                "UPDATE customers SET voiceprint_vector ="
+                " '[' || id || '.5, 0.25, 0.125, 0.5, 0.75, 0.1, 0.2, 0.3]'"
+            )
+        )
         conn.execute(sa.text("DROP TABLE student_records"))
     engine.dispose()
     run = cli("scan", "staging.sqlite", "-p", "xwms", "--baseline", "base.json", "-q", "-f", "csv")
@@ -132,7 +153,6 @@ def test_reports_show_n_and_the_bound_per_location(cli, workdir):
 
 def test_ci_examples_run_piscan_with_a_baseline_and_upload_sarif():
     import yaml
-
     from conftest import ROOT
 
     github = yaml.safe_load((ROOT / "examples/ci/github-actions.yml").read_text())
