@@ -155,7 +155,7 @@ def test_console_script_help_runs_without_traceback():
 def test_terminal_table_groups_by_table(cli, sqlite_url):
     run = cli("scan", sqlite_url, "-q", "--include", "*.customers", "--include", "*.payments")
     assert "main.customers" in run.stdout and "main.payments" in run.stdout
-    assert "tables scanned" in run.stdout
+    assert "tables or files scanned" in run.stdout
 
 
 def test_unknown_spacy_model_is_exit_2_without_download(cli, sqlite_url):

@@ -39,6 +39,8 @@ def to_dict(result: ScanResult) -> dict[str, object]:
                 "recognizers": list(v.finding.recognizers),
                 "rows": v.finding.rows,
                 "share": round(v.finding.share, 4),
+                **({"first_line": v.finding.first_line} if v.finding.first_line else {}),
+                **({"lines": v.finding.lines} if v.finding.lines else {}),
             }
             for v in sorted_verdicts(result)
         ],

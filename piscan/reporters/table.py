@@ -103,7 +103,7 @@ def _summary(result: ScanResult) -> str:
     undeclared = result.undeclared
     bad = {(v.policy, v.category or v.finding.entity) for v in undeclared}
     text = (
-        f"{result.tables_scanned} tables scanned, {len(locations)} locations with personal "
+        f"{result.tables_scanned} tables or files scanned, {len(locations)} locations with personal "
         f"data, {len(undeclared)} undeclared findings"
     )
     if bad:
