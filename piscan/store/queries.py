@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Column, Connection, RowMapping, Select, and_, func, literal, select
 
+from piscan.reporters.base import CSV_COLUMNS
 from piscan.store import schema as t
 from piscan.store.record import FAILED, SCANNED
 
@@ -76,17 +77,4 @@ def inventory() -> Select:
     )
 
 
-VERDICT_COLUMNS = (
-    "source",
-    "location",
-    "entity",
-    "policy",
-    "category",
-    "category_name",
-    "declared",
-    "matches",
-    "sampled",
-    "confidence",
-    "evidence",
-    "example",
-)
+VERDICT_COLUMNS = CSV_COLUMNS  # the scan CSV contract, shared with the export
