@@ -1,0 +1,1 @@
+"""piscan's performance benchmark (issue 6): seeded PostgreSQL data, scans, read limit, Presidio baseline."""
