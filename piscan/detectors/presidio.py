@@ -215,11 +215,13 @@ class PresidioDetector:
     name = "presidio"
 
     def __init__(self, engine: AnalyzerEngine, batch_size: int = 64) -> None:
+        from piscan.detectors.batched import BatchedAnalyzer
         from piscan.detectors.shapes import ShapeDetector
 
         self.engine = engine
         self.shapes = ShapeDetector()
         self.entities = presidio_entities(engine)
+        self.analyzer = BatchedAnalyzer(engine, LANGUAGE, self.entities)
         self.batch_size = batch_size
         self._nlp_engine = engine.nlp_engine
         self._nlp = engine.nlp_engine.nlp[LANGUAGE]
@@ -231,23 +233,23 @@ class PresidioDetector:
         if not texts:
             return []
         found: list[Detection] = self.shapes.detect(record, context)
-        for (i, text), artifacts in zip(texts, self._artifacts([t for _, t in texts]), strict=True):
-            results = self.engine.analyze(
-                text=text,
-                language=LANGUAGE,
-                entities=self.entities,
-                context=list(context),
-                nlp_artifacts=artifacts,
-            )
-            found.extend(self._best(i, text, results))
+        values = [t for _, t in texts]
+        wordy = [_needs_ner(t) for t in values]
+        plans = self.analyzer.candidates(values, wordy)
+        busy = [j for j, plan in enumerate(plans) if plan]
+        artifacts = self._artifacts([values[j] for j in busy], [wordy[j] for j in busy])
+        words = list(context)
+        for j, nlp_artifacts in zip(busy, artifacts, strict=True):
+            results = self.analyzer.analyze(values[j], plans[j], nlp_artifacts, words)
+            found.extend(self._best(texts[j][0], values[j], results))
         return found
 
-    def _artifacts(self, texts: list[str]) -> list[Any]:
+    def _artifacts(self, texts: list[str], wordy: list[bool]) -> list[Any]:
         """NER only for values with words in them; a tokenizer is enough for the rest."""
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
-        wordy = [t for t in texts if _needs_ner(t)]
-        docs = dict(zip(wordy, self._nlp.pipe(wordy, batch_size=self.batch_size), strict=True))
+        needs = [t for t, w in zip(texts, wordy, strict=True) if w]
+        docs = dict(zip(needs, self._nlp.pipe(needs, batch_size=self.batch_size), strict=True))
         out = []
         for text in texts:
             doc = docs.get(text)
