@@ -17,6 +17,9 @@ _MIN_DIGITS = 7
 _RUN = re.compile(r"[+(]?\d[\d\s().\-/]{5,}\d")  # a stretch of text a phone number could occupy
 _INTERNATIONAL = re.compile(r"^\s*(?:\+|00)")
 _DECIMAL = re.compile(r"^\s*\d{1,3}[.,]\d+\s*$")  # 0.226071 is a reading, not a number to call
+# Runs that are written the way dates, IPv4 addresses and long digit strings (card numbers,
+# account ids) are, never the way phones are: E.164 numbers have at most 15 digits.
+_NOT_PHONE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}[./]\d{2}[./]\d{4}|\d{1,3}(?:\.\d{1,3}){3}|\d{16,}")
 _NATIONAL = re.compile(r"^\s*(?:\(|0)|\d\s*(?:x|ext\.?|#)\s*\d", re.IGNORECASE)
 
 
@@ -40,18 +43,22 @@ class PhoneNumberRecognizer(LocalRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         """Every valid number in the text for any configured region, one result per span."""
-        runs = [r.group() for r in _RUN.finditer(text) if sum(c.isdigit() for c in r.group()) >= _MIN_DIGITS]
+        runs = [m.span() for m in _RUN.finditer(text) if _could_be_phone(m.group())]
         if not runs:
             return []
         # Numbers written internationally parse the same whatever the region: one pass does.
-        international = all(_INTERNATIONAL.search(r.lstrip("(")) for r in runs)
+        international = all(_INTERNATIONAL.search(text[a:b].lstrip("(")) for a, b in runs)
         spans: dict[tuple[int, int], float] = {}
         for region in self.regions[:1] if international else self.regions:
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-                if _DECIMAL.match(match.raw_string):
+                if _DECIMAL.match(match.raw_string) or _NOT_PHONE.fullmatch(match.raw_string.strip()):
                     continue
                 key = (match.start, match.end)
                 spans[key] = max(spans.get(key, 0.0), self._score(match.raw_string, match.number))
+            # Regions are tried in order of preference; once every run holds a number, the
+            # later ones could only re-read the same digits.
+            if all(any(a < end and start < b for start, end in spans) for a, b in runs):
+                break
         return [self._result(start, end, score) for (start, end), score in spans.items()]
 
     def _score(self, raw: str, number: phonenumbers.PhoneNumber) -> float:
@@ -74,3 +81,8 @@ class PhoneNumberRecognizer(LocalRecognizer):
             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                                   RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
         )
+
+
+def _could_be_phone(run: str) -> bool:
+    """Enough digits, and not a date, an IPv4 address or a digit string too long to dial."""
+    return sum(c.isdigit() for c in run) >= _MIN_DIGITS and not _NOT_PHONE.fullmatch(run.strip())

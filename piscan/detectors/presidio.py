@@ -140,13 +140,17 @@ def _phone_recognizer(conf: dict[str, Any]) -> Any:
     )
 
 
-def load_spacy(model: str) -> Any:
-    """Load an installed spaCy model; never download one."""
+# Components entity recognition does not need: ``ner`` has its own token-to-vector layer. Context
+# words are matched against lower-cased tokens instead of lemmas (see PresidioDetector._artifacts).
+UNUSED_PIPES = ["parser", "senter", "tagger", "attribute_ruler", "lemmatizer"]
+
+
+def load_spacy(model: str, exclude: tuple[str, ...] = ("parser", "senter")) -> Any:
+    """Load an installed spaCy model without the given components; never download one."""
     import spacy
 
     try:
-        # The parser is not needed for entity recognition or Presidio's lemma context.
-        return spacy.load(model, exclude=["parser", "senter"])
+        return spacy.load(model, exclude=list(exclude))
     except OSError:
         raise UsageError(
             f"spaCy model {model!r} is not installed (piscan never downloads models; "
@@ -166,7 +170,7 @@ def build_engine(model: str = DEFAULT_MODEL, extra: tuple[Path, ...] = ()) -> An
         models=[{"lang_code": LANGUAGE, "model_name": model}],
         ner_model_configuration=NerModelConfiguration(labels_to_ignore=_NER_IGNORED),
     )
-    nlp_engine.nlp = {LANGUAGE: load_spacy(model)}  # loaded by us: no download path
+    nlp_engine.nlp = {LANGUAGE: load_spacy(model, tuple(UNUSED_PIPES))}  # loaded by us: no download path
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp_engine)
     registry.recognizers = [r for r in registry.recognizers if r.name not in _DROP]
@@ -237,38 +241,44 @@ class PresidioDetector:
         wordy = [_needs_ner(t) for t in values]
         plans = self.analyzer.candidates(values, wordy)
         busy = [j for j, plan in enumerate(plans) if plan]
-        artifacts = self._artifacts([values[j] for j in busy], [wordy[j] for j in busy])
         words = list(context)
-        for j, nlp_artifacts in zip(busy, artifacts, strict=True):
-            results = self.analyzer.analyze(values[j], plans[j], nlp_artifacts, words)
-            found.extend(self._best(texts[j][0], values[j], results))
+        # spaCy keeps every new token string for good; inside a memory zone the strings of this
+        # batch are freed when it ends, so a long full scan runs in flat memory.
+        with self._nlp.memory_zone():
+            artifacts = self._artifacts([values[j] for j in busy], [wordy[j] for j in busy])
+            for j, nlp_artifacts in zip(busy, artifacts, strict=True):
+                results = self.analyzer.analyze(values[j], plans[j], nlp_artifacts, words)
+                found.extend(self._best(texts[j][0], values[j], results))
         return found
 
     def _artifacts(self, texts: list[str], wordy: list[bool]) -> list[Any]:
         """NER only for values with words in them; a tokenizer is enough for the rest."""
-        from presidio_analyzer.nlp_engine import NlpArtifacts
-
         needs = [t for t, w in zip(texts, wordy, strict=True) if w]
         docs = dict(zip(needs, self._nlp.pipe(needs, batch_size=self.batch_size), strict=True))
         out = []
         for text in texts:
             doc = docs.get(text)
             if doc is not None:
-                out.append(self._nlp_engine._doc_to_nlp_artifact(doc, LANGUAGE))
+                spacy_artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, LANGUAGE)
+                out.append(self._lowered(doc, spacy_artifacts.entities, spacy_artifacts.scores))
                 continue
-            doc = self._nlp.make_doc(text)
-            out.append(
-                NlpArtifacts(
-                    entities=[],
-                    tokens=doc,
-                    tokens_indices=[t.idx for t in doc],
-                    lemmas=[t.lower_ for t in doc],
-                    nlp_engine=self._nlp_engine,
-                    language=LANGUAGE,
-                    scores=[],
-                )
-            )
+            out.append(self._lowered(self._nlp.make_doc(text), [], []))
         return out
+
+    def _lowered(self, doc: Any, entities: list[Any], scores: list[float]) -> Any:
+        """Artifacts whose "lemmas" are the lower-cased tokens: no lemmatizer is loaded, and the
+        context words piscan matches (column names, phone, birth ...) are written as they appear."""
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[t.idx for t in doc],
+            lemmas=[t.lower_ for t in doc],
+            nlp_engine=self._nlp_engine,
+            language=LANGUAGE,
+            scores=scores,
+        )
 
     @staticmethod
     def _best(index: int, text: str, results: list[Any]) -> list[Detection]:
