@@ -126,9 +126,36 @@ class BatchedAnalyzer:
                 results.append(result)
         if not results:
             return []
-        results = self.engine._enhance_using_context(text, results, artifacts, recognizers, context)
+        results = self._enhance(text, results, artifacts, recognizers, context)
         results = [r for r in results if r.score >= self._threshold(r, recognizers)]
         return EntityRecognizer.remove_duplicates(results)
+
+    def _enhance(
+        self, text: str, results: list[Any], artifacts: Any, recognizers: list[Any], context: list[str]
+    ) -> list[Any]:
+        """The engine's two context steps (recognizer-level, then the lemma enhancer), without
+        the enhancer's deep copy of every result: these results are fresh and ours to change."""
+        from presidio_analyzer import RecognizerResult
+
+        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+        enhanced = _Owned()
+        for recognizer in recognizers:
+            mine = [r for r in results if r.recognition_metadata[key] == recognizer.id]
+            if not mine:
+                continue
+            others = [r for r in results if r.recognition_metadata[key] != recognizer.id]
+            enhanced.extend(
+                recognizer.enhance_using_context(
+                    text=text,
+                    raw_recognizer_results=mine,
+                    other_raw_recognizer_results=others,
+                    nlp_artifacts=artifacts,
+                    context=context,
+                )
+            )
+        return self.engine.context_aware_enhancer.enhance_using_context(
+            text=text, raw_results=enhanced, nlp_artifacts=artifacts, recognizers=recognizers, context=context
+        )
 
     def _threshold(self, result: Any, recognizers: list[Any]) -> float:
         """The engine's per-result threshold: entity, then recognizer default, then engine default."""
@@ -142,3 +169,10 @@ class BatchedAnalyzer:
                 if value is not None:
                     return value
         return self.engine.default_score_threshold
+
+
+class _Owned(list):
+    """A result list that deep-copies to itself: Presidio's enhancer copies its input defensively."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Owned:
+        return self
