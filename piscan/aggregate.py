@@ -10,6 +10,7 @@ from piscan.detectors.names import NameHit
 from piscan.detectors.presidio import NER_RECOGNIZER
 from piscan.detectors.shapes import NOT_PERSONAL, PROSE
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
+from piscan.settle import decided
 
 NAME_BOOST = 0.1  # a name that agrees with the values raises confidence this much
 # A strong name stands on its own unless the values clearly are something else: at least this
@@ -19,7 +20,17 @@ CONTRADICTION_MIN_VALUES = 10
 CONTRADICTION_SHARE = 0.8
 PROSE_SHARE = 0.5  # columns with this share of sentences or documents are judged as prose
 _MAX_DISTINCT = 10_000
-_EPS = 1e-9  # scores are summed as floats; 0.4 * n / n must still pass a 0.4 floor
+_EPS = 1e-9
+SETTLE_MATCHES = 100  # matches before a mean score or a distinct ratio counts as settled
+SCORE_MARGIN = 0.05  # scores are summed as floats; 0.4 * n / n must still pass a 0.4 floor
+
+
+_SHAPE_BARS = ((PROSE, PROSE_SHARE), (NOT_PERSONAL, CONTRADICTION_SHARE))
+
+
+def _lowest_bar() -> float:
+    """The smallest share that can make any entity a finding."""
+    return min(min(s.min_share, s.text_share) for s in catalog().values())
 
 
 @dataclass
@@ -96,6 +107,55 @@ class ColumnTally:
                 continue
             out.append(self._finding(hit.entity, 0, hit.score, Evidence.NAME, (("name", hit.score),), ""))
         return sorted(out, key=lambda f: f.entity)
+
+    def settled(self) -> bool:
+        """Whether more values could hardly change this column's findings: every entity seen has
+        a share clearly above the share that reports it, or clearly below every share that
+        could, and so do the shapes; an entity never seen is clearly below the lowest bar."""
+        n = self.sampled
+        specs = catalog()
+        if not decided(0, n, _lowest_bar()):
+            return False
+        if not all(decided(self._count(s), n, bar) for s, bar in _SHAPE_BARS):
+            return False
+        prose = self._share(PROSE) >= PROSE_SHARE
+        by_name = {h.entity: h for h in self.name_hits}
+        for entity, tally in self.entities.items():
+            spec = specs.get(entity)
+            if spec is not None and not self._entity_settled(spec, tally, by_name.get(entity), prose):
+                return False
+        return True
+
+    def _entity_settled(
+        self, spec: EntitySpec, tally: _EntityTally, hit: NameHit | None, prose: bool
+    ) -> bool:
+        """Reported with a share clearly above its bar, or held back for a reason more values
+        will not change: a share clearly below every bar, scores clearly too low, or many
+        matches of too few distinct texts."""
+        n = self.sampled
+        if self._enough(spec, tally, hit, prose):
+            if decided(tally.matches, n, spec.min_share) and tally.matches / n >= spec.min_share:
+                return True
+            share = tally.confident / n
+            return prose and share >= spec.text_share and decided(tally.confident, n, spec.text_share)
+        bars = (spec.min_share, spec.text_share) if prose else (spec.min_share,)
+        if all(decided(tally.matches, n, bar) and tally.matches / n < bar for bar in bars):
+            return True
+        stable = tally.matches >= SETTLE_MATCHES
+        low_scores = tally.score_sum / tally.matches < spec.min_score - SCORE_MARGIN
+        few_confident = not prose or (
+            decided(tally.confident, n, spec.text_share) and tally.confident / n < spec.text_share
+        )
+        if stable and low_scores and few_confident:
+            return True
+        repeated = spec.min_distinct and len(tally.distinct) < 0.8 * spec.min_distinct * min(
+            tally.matches, _MAX_DISTINCT
+        )
+        return bool(stable and repeated and tally.per_recognizer.get(NER_RECOGNIZER))
+
+    def _count(self, shape: str) -> int:
+        tally = self.entities.get(shape)
+        return tally.matches if tally else 0
 
     def _value_finding(self, entity: str, tally: _EntityTally, hit: NameHit | None) -> Finding:
         mean = tally.score_sum / tally.matches

@@ -25,6 +25,7 @@ from piscan.model import Column, Coverage, Detection, Finding, Record, ScanResul
 from piscan.policy import Policy
 from piscan.records import Prepared, prepare
 from piscan.rules import rules_digest
+from piscan.settle import Thinning
 from piscan.sources.base import Container, Source
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.files import FileSource
@@ -165,36 +166,48 @@ class Scanner:
             self.progress.stop()
 
     def _scan_container(self, source: Source, container: Container, state: _State) -> None:
-        tallies = _tallies(source, container)
+        tallies, thinning = _tallies(source, container), self._thinning(container)
         columns = {c.name: c for c in container.columns}
         rows = 0
         try:
             for batch in source.read(container):
                 if batch.restart:
-                    tallies, rows = _tallies(source, container), 0
+                    tallies, thinning, rows = _tallies(source, container), self._thinning(container), 0
                 rows += batch.rows
                 for name, reason in batch.failed.items():
                     state.skipped.append(Skipped(source.public, f"{container.path}.{name}", reason))
                     tallies.pop(name, None)
                 for name, raw in batch.values.items():
                     if name in tallies:
-                        self._scan_values(tallies[name], columns[name], batch.rows, raw)
+                        self._scan_values(tallies[name], columns[name], batch.rows, raw, thinning.get(name))
         except SkipError as exc:
             state.skipped.append(Skipped(source.public, container.path, str(exc)))
             return
         except KeyboardInterrupt:
-            self._collect(tallies, state)
+            self._collect(tallies, state, thinning)
             raise
         state.tables += 1
         if rows == 0:
             state.notes.append(
                 Skipped(source.public, container.path, "table is empty: judged by column names only")
             )
-        self._collect(tallies, state)
+        self._collect(tallies, state, thinning)
 
-    def _scan_values(self, tally: ColumnTally, column, rows: int, raw: list[object]) -> None:
-        prepared = prepare(raw, column.kind, self.config.sql.max_cell_chars)
+    def _thinning(self, container: Container) -> dict[str, Thinning]:
+        """Full scans settle column by column (piscan.settle); sampled scans examine their sample."""
+        sql = self.config.sql
+        if not sql.full_scan:
+            return {}
+        return {c.name: Thinning(sql.sample_rows, sql.exhaustive) for c in container.columns}
+
+    def _scan_values(
+        self, tally: ColumnTally, column: Column, rows: int, raw: list[object], thinning: Thinning | None
+    ) -> None:
+        values = thinning.pick(raw) if thinning else raw
+        prepared = prepare(values, column.kind, self.config.sql.max_cell_chars)
         tally.add(rows, prepared.non_null, prepared.weights, self.detect(tally, column, prepared))
+        if thinning:
+            thinning.update(prepared.non_null, tally.sampled, tally.settled())
 
     def detect(
         self, tally: ColumnTally, column: Column, prepared: Prepared, files: Any = None
@@ -239,13 +252,27 @@ class Scanner:
         finally:
             self.progress.stop()
 
-    def _collect(self, tallies: dict[str, ColumnTally], state: _State) -> None:
-        for tally in tallies.values():
+    def _collect(
+        self, tallies: dict[str, ColumnTally], state: _State, thinning: dict[str, Thinning] | None = None
+    ) -> None:
+        for name, tally in tallies.items():
             findings = tally.findings()
             if not self.config.examples:
                 findings = [_without_example(f) for f in findings]
             state.findings.extend(findings)
             state.coverage.append(tally.coverage(findings))
+            thin = (thinning or {}).get(name)
+            if thin and thin.thinned_rows:
+                examined = tally.sampled
+                state.notes.append(
+                    Skipped(
+                        tally.location.source,
+                        tally.location.path,
+                        f"full scan: verdict settled, {examined:,} of {examined + thin.thinned_rows:,} "
+                        f"non-null values examined (thinned up to 1 in {thin.stride}; --exhaustive "
+                        "examines all)",
+                    )
+                )
 
     def _result(self, started: str, publics: list[str], state: _State) -> ScanResult:
         verdicts = [v for p in self.config.policies for v in p.evaluate(state.findings)]
