@@ -186,6 +186,7 @@ class Scanner:
         except KeyboardInterrupt:
             self._collect(tallies, state, thinning)
             raise
+        self._flush(tallies, columns, thinning)
         state.tables += 1
         if rows == 0:
             state.notes.append(
@@ -203,11 +204,27 @@ class Scanner:
     def _scan_values(
         self, tally: ColumnTally, column: Column, rows: int, raw: list[object], thinning: Thinning | None
     ) -> None:
-        values = thinning.pick(raw) if thinning else raw
+        values = thinning.take(raw) if thinning else raw
+        if values is None:  # thinned values gathering into a batch: count the rows only
+            tally.add(rows, 0, [], ())
+            return
+        self._examine(tally, column, rows, values, thinning)
+
+    def _examine(
+        self, tally: ColumnTally, column: Column, rows: int, values: list[object], thinning: Thinning | None
+    ) -> None:
         prepared = prepare(values, column.kind, self.config.sql.max_cell_chars)
         tally.add(rows, prepared.non_null, prepared.weights, self.detect(tally, column, prepared))
         if thinning:
             thinning.update(prepared.non_null, tally.sampled, tally.settled())
+
+    def _flush(
+        self, tallies: dict[str, ColumnTally], columns: dict[str, Column], thinning: dict[str, Thinning]
+    ) -> None:
+        """Examine what thinning gathered but had not examined yet, at the end of a table."""
+        for name, thin in thinning.items():
+            if name in tallies and thin.pending:
+                self._examine(tallies[name], columns[name], 0, thin.flush(), thin)
 
     def detect(
         self, tally: ColumnTally, column: Column, prepared: Prepared, files: Any = None

@@ -6,7 +6,7 @@ microsecond to read it), and on a column of a million emails the millionth email
 the first thousand did not. So each column is examined value by value until, for every entity,
 a 99.9 % Wilson interval of its share lies wholly above or below the share that decides a finding
 (and the same for the value shapes that weigh names against values). Only then does the scan
-thin: one value in 2, then 4, ... up to one in ``MAX_STRIDE``, evenly spread over the rest of the
+thin: one value in 4, then 16, ... up to one in ``MAX_STRIDE``, evenly spread over the rest of the
 table, so a change later in the table (a column that started holding emails in some year) is
 still seen. Any sign that the verdict moved (an unsettled entity) goes back to every value.
 
@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 Z = 3.09  # one-sided 99.9 %
 MAX_STRIDE = 1024
+BATCH = 1000  # thinned values are examined in batches this large
+GROWTH = 4  # the stride grows this much each time another `floor` values were examined
 
 
 def wilson(k: int, n: int, z: float = Z) -> tuple[float, float]:
@@ -52,6 +54,7 @@ class Thinning:
     at_stride: int = 0  # values examined since the stride last changed
     phase: int = 0  # position in the stride, so thinning stays even across batch boundaries
     thinned_rows: int = 0  # non-null values read but not examined
+    pending: list[object] = field(default_factory=list)  # picked values waiting for a full batch
 
     def pick(self, raw: Sequence[object]) -> list[object]:
         """The non-null values of this batch to examine."""
@@ -64,6 +67,22 @@ class Thinning:
         self.thinned_rows += len(values) - len(picked)
         return picked
 
+    def take(self, raw: Sequence[object]) -> list[object] | None:
+        """The values to examine now, or None while thinned picks gather into a batch of
+        ``BATCH`` (detection has a fixed cost per batch: spaCy, the joined-text scans)."""
+        picked = self.pick(raw)
+        if self.stride == 1 and not self.pending:
+            return picked
+        self.pending.extend(picked)
+        if len(self.pending) < BATCH:
+            return None
+        return self.flush()
+
+    def flush(self) -> list[object]:
+        """The gathered values, emptying the buffer."""
+        out, self.pending = self.pending, []
+        return out
+
     def update(self, examined: int, total: int, settled: bool) -> None:
         """After a batch of ``examined`` values (``total`` so far): widen or reset the stride."""
         if self.exhaustive:
@@ -75,5 +94,5 @@ class Thinning:
             return
         self.at_stride += examined
         if self.stride == 1 or self.at_stride >= self.floor:
-            self.stride = min(MAX_STRIDE, self.stride * 2)
+            self.stride = min(MAX_STRIDE, self.stride * GROWTH)
             self.at_stride = 0
