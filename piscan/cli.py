@@ -62,6 +62,14 @@ Full = Annotated[
     bool | None,
     typer.Option("--full/--sampled", help="Read every row and byte instead of a sample.", show_default=False),
 ]
+Exhaustive = Annotated[
+    bool | None,
+    typer.Option(
+        "--exhaustive/--settle",
+        help="With --full: examine every value, never thin a settled column.",
+        show_default=False,
+    ),
+]
 Views = Annotated[
     bool | None, typer.Option("--views/--no-views", help="Scan views as well as tables.", show_default=False)
 ]
@@ -99,6 +107,7 @@ def scan(
     sample: Sample = None,
     max_miss_rate: MaxMiss = None,
     full: Full = None,
+    exhaustive: Exhaustive = None,
     min_non_null: Annotated[
         int | None,
         typer.Option(min=0, help="Top up sparse columns to this many non-null values. [default: 50]"),
@@ -113,7 +122,7 @@ def scan(
     include: Include = None,
     exclude: Exclude = None,
     jobs: Annotated[
-        int | None, typer.Option(min=0, help="Worker processes for files. [default: core count]")
+        int | None, typer.Option(min=0, help="Worker processes for files and tables. [default: core count]")
     ] = None,
     hidden: Annotated[
         bool | None, typer.Option("--hidden/--no-hidden", help="Scan hidden files.", show_default=False)

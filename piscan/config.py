@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "fail_on": "undeclared",
     "sample": 1000,
     "full": False,
+    "exhaustive": False,
     "min_non_null": 50,
     "max_cell_chars": 4096,
     "timeout": 30.0,
@@ -50,9 +51,12 @@ policies = ["xwms"]
 include = []
 exclude = ["*.*.internal_*"]
 
-# Rows sampled per table (tables this small are read whole); full = true reads every row.
+# Rows sampled per table (tables this small are read whole); full = true reads every row and,
+# once a column's verdict is settled, examines a thinning sample of it; exhaustive = true
+# examines every value of a full scan.
 sample = 1000
 full = false
+exhaustive = false
 
 # When `piscan scan` exits 1: "undeclared" (default), "any" or "never".
 fail_on = "undeclared"

@@ -36,6 +36,7 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
     sql = SqlOptions(
         sample_rows=sample,
         full_scan=settings["full"],
+        exhaustive=bool(settings.get("exhaustive")),
         min_non_null=max(settings["min_non_null"], sample if settings.get("max_miss_rate") else 0),
         max_cell_chars=settings["max_cell_chars"],
         statement_timeout=settings["timeout"],

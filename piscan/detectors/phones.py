@@ -18,8 +18,11 @@ _RUN = re.compile(r"[+(]?\d[\d\s().\-/]{5,}\d")  # a stretch of text a phone num
 _INTERNATIONAL = re.compile(r"^\s*(?:\+|00)")
 _DECIMAL = re.compile(r"^\s*\d{1,3}[.,]\d+\s*$")  # 0.226071 is a reading, not a number to call
 # Runs that are written the way dates, IPv4 addresses and long digit strings (card numbers,
-# account ids) are, never the way phones are: E.164 numbers have at most 15 digits.
-_NOT_PHONE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}[./]\d{2}[./]\d{4}|\d{1,3}(?:\.\d{1,3}){3}|\d{16,}")
+# account ids) and amounts (12345.67) are, never the way phones are: E.164 numbers have at most
+# 15 digits.
+_NOT_PHONE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{2}[./]\d{2}[./]\d{4}|\d{1,3}(?:\.\d{1,3}){3}|\d{16,}|\d+[.,]\d{1,2}"
+)
 _NATIONAL = re.compile(r"^\s*(?:\(|0)|\d\s*(?:x|ext\.?|#)\s*\d", re.IGNORECASE)
 
 
