@@ -1,4 +1,4 @@
-"""Files scanned one by one, in worker processes when there are enough of them.
+"""Files and tables scanned one by one, in worker processes when there are enough of them.
 
 Each worker opens its own source and builds its detectors once (on Linux the workers are forked
 from the scanner, so the spaCy model is already loaded). Results come back in path order and
@@ -24,14 +24,15 @@ from piscan.detectors.names import context_words, name_hits
 from piscan.errors import SkipError
 from piscan.model import Column, Coverage, Detection, Finding, Record, Skipped, ValueKind
 from piscan.records import Prepared, normalize
-from piscan.sources.base import Container
+from piscan.sources.base import Container, Source
+from piscan.sources.files import FileSource
 
 if TYPE_CHECKING:
     from piscan.scan import Scanner
-    from piscan.sources.files import FileSource
 
 log = logging.getLogger(__name__)
 FILES_PER_WORKER = 4  # a worker is started for every this many files, up to --jobs
+TABLES_PER_WORKER = 4  # ... and for every this many tables
 CACHE_ENTRIES = 20_000  # log fields repeat: distinct short values are analyzed once per worker
 CACHE_CHARS = 200
 
@@ -95,6 +96,35 @@ def scan_file(
     if out.scanned and not trouble and not fields:
         out.notes.append(Skipped(public, container.path, "file is empty or blank: nothing to scan"))
     return out
+
+
+def scan_table(scanner: Scanner, source: Source, container: Container) -> FileOutcome:
+    """Read one table and tally its columns (Scanner._scan_container), as an outcome."""
+    from piscan.scan import _State
+
+    state = _State()
+    try:
+        scanner._scan_container(source, container, state)
+    except KeyboardInterrupt:
+        state.interrupted = True
+    out = FileOutcome(state.findings, state.coverage, state.skipped, state.notes)
+    out.scanned, out.interrupted = bool(state.tables), state.interrupted
+    return out
+
+
+def scan_tables(
+    scanner: Scanner, source: Source, containers: list[Container], target: str
+) -> Iterator[tuple[Container, FileOutcome]]:
+    """(container, outcome) in the tables' order, from workers when there are enough tables:
+    each worker opens its own connection, and sampling is seeded, so results do not depend on
+    which worker read a table."""
+    jobs = scanner.config.files.jobs or _cores()
+    workers = min(jobs, len(containers) // TABLES_PER_WORKER)
+    if workers < 2 or not target:
+        for container in containers:
+            yield container, scan_table(scanner, source, container)
+        return
+    yield from _pooled(scanner, containers, target, workers)
 
 
 def _new_field(source: FileSource, container: Container, key: str, batch: Any) -> _Field:
@@ -218,7 +248,10 @@ def _start_worker(scanner_type: type, config: Any, target: str, opener: Any, sta
 
 def _work(index: int, container: Container) -> FileOutcome:
     _WORKER["started"].put(index)  # if this worker dies, the parent knows which file it was reading
-    return scan_file(_WORKER["scanner"], _WORKER["source"], container, _WORKER["cache"])
+    source = _WORKER["source"]
+    if not isinstance(source, FileSource):
+        return scan_table(_WORKER["scanner"], source, container)
+    return scan_file(_WORKER["scanner"], source, container, _WORKER["cache"])
 
 
 def _context() -> Any:

@@ -108,6 +108,14 @@ class Scanner:
         self.signatures = SignatureDetector()
 
     @cached_property
+    def cached(self) -> Any:
+        """Presidio with a bounded memory of values already analyzed under the same column words:
+        status, product and currency vocabularies repeat from table to table."""
+        from piscan.parallel import CachedPresidio
+
+        return CachedPresidio(self.presidio)
+
+    @cached_property
     def media(self) -> Any:
         """The media detector for files (faces, EXIF, recordings), loaded when a file needs it."""
         return _media_detector()
@@ -156,14 +164,9 @@ class Scanner:
             return
         if not containers:
             state.notes.append(Skipped(source.public, "", "no tables found: nothing to scan"))
-        self.progress.start(source.public, len(containers))
-        try:
-            for container in containers:
-                self.progress.table(container.path)
-                self._scan_container(source, container, state)
-                self.progress.advance()
-        finally:
-            self.progress.stop()
+        from piscan.parallel import scan_tables
+
+        self._merge(source, scan_tables(self, source, containers, target), len(containers), state)
 
     def _scan_container(self, source: Source, container: Container, state: _State) -> None:
         tallies, thinning = _tallies(source, container), self._thinning(container)
@@ -236,7 +239,7 @@ class Scanner:
         context = tally.context
         detections = []
         if any(isinstance(v, str) for v in record.values):
-            detections += (files or self.presidio).detect(record, context)
+            detections += (files or self.cached).detect(record, context)
         if any(isinstance(v, bytes) for v in record.values):
             # In files, media detection (faces, EXIF, recordings by signature) replaces the bare
             # signatures: a photo is personal data when it shows a face.
@@ -254,9 +257,13 @@ class Scanner:
 
         if not containers:
             state.notes.append(Skipped(source.public, "", "no files found: nothing to scan"))
-        self.progress.start(source.public, len(containers))
+        self._merge(source, scan_files(self, source, containers, target), len(containers), state)
+
+    def _merge(self, source: Source, outcomes: Any, total: int, state: _State) -> None:
+        """Outcomes of files or tables, in order, into the scan's state; stop on Ctrl-C."""
+        self.progress.start(source.public, total)
         try:
-            for container, outcome in scan_files(self, source, containers, target):
+            for container, outcome in outcomes:
                 self.progress.table(container.path)
                 state.findings.extend(outcome.findings)
                 state.coverage.extend(outcome.coverage)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 Z = 3.09  # one-sided 99.9 %
 MAX_STRIDE = 1024
 BATCH = 1000  # thinned values are examined in batches this large
+WAIT = 20_000  # ... or after this many values were read, whichever comes first
 GROWTH = 4  # the stride grows this much each time another `floor` values were examined
 
 
@@ -55,6 +56,7 @@ class Thinning:
     phase: int = 0  # position in the stride, so thinning stays even across batch boundaries
     thinned_rows: int = 0  # non-null values read but not examined
     pending: list[object] = field(default_factory=list)  # picked values waiting for a full batch
+    waited: int = 0  # values read since the pending ones started gathering
 
     def pick(self, raw: Sequence[object]) -> list[object]:
         """The non-null values of this batch to examine."""
@@ -69,18 +71,21 @@ class Thinning:
 
     def take(self, raw: Sequence[object]) -> list[object] | None:
         """The values to examine now, or None while thinned picks gather into a batch of
-        ``BATCH`` (detection has a fixed cost per batch: spaCy, the joined-text scans)."""
+        ``BATCH`` (detection has a fixed cost per batch: spaCy, the joined-text scans), at most
+        for ``WAIT`` values read, so a change in the data is acted on soon."""
+        before = self.thinned_rows
         picked = self.pick(raw)
         if self.stride == 1 and not self.pending:
             return picked
         self.pending.extend(picked)
-        if len(self.pending) < BATCH:
+        self.waited += len(picked) + self.thinned_rows - before
+        if len(self.pending) < BATCH and self.waited < WAIT:
             return None
         return self.flush()
 
     def flush(self) -> list[object]:
         """The gathered values, emptying the buffer."""
-        out, self.pending = self.pending, []
+        out, self.pending, self.waited = self.pending, [], 0
         return out
 
     def update(self, examined: int, total: int, settled: bool) -> None:

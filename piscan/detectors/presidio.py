@@ -52,6 +52,7 @@ _NER_IGNORED = [
     "WORK_OF_ART",
 ]
 _WORD = re.compile(r"[^\W\d_]{2,}(?:[-'’.][^\W\d_]+)*\.?")  # a token made of letters: a word
+_LETTER = re.compile(r"[^\W\d_]")
 _PUNCT = "\"'()[]{}<>,;:!?«»“”„"
 _NAME_PARTICLES = {
     "de", "da", "del", "della", "di", "du", "des", "la", "le", "van", "von", "der", "den", "ter", "zu",
@@ -262,7 +263,10 @@ class PresidioDetector:
                 spacy_artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, LANGUAGE)
                 out.append(self._lowered(doc, spacy_artifacts.entities, spacy_artifacts.scores))
                 continue
-            out.append(self._lowered(self._nlp.make_doc(text), [], []))
+            if _LETTER.search(text):
+                out.append(self._lowered(self._nlp.make_doc(text), [], []))
+            else:  # no token could equal a context word (all have letters): skip the tokenizer
+                out.append(self._lowered([], [], []))
         return out
 
     def _lowered(self, doc: Any, entities: list[Any], scores: list[float]) -> Any:

@@ -70,10 +70,12 @@ def test_same_results_as_the_engine(detector: PresidioDetector) -> None:
         wordy = [_needs_ner(t) for t in texts]
         plans = detector.analyzer.candidates(texts, wordy)
         artifacts_all = detector._artifacts(texts, wordy)
-        for (column, text), plan, artifacts in zip(chunk, plans, artifacts_all, strict=True):
+        for (column, text), plan, artifacts, ner in zip(chunk, plans, artifacts_all, wordy, strict=True):
+            # the engine gets a tokenized value even where piscan skips the tokenizer
+            reference = artifacts if ner else detector._lowered(detector._nlp.make_doc(text), [], [])
             expected = detector.engine.analyze(
                 text=text, language=LANGUAGE, entities=detector.entities, context=[column],
-                nlp_artifacts=artifacts,
+                nlp_artifacts=reference,
             )
             got = detector.analyzer.analyze(text, plan, artifacts, [column])
             assert _key(got) == _key(expected), text
