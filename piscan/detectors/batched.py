@@ -53,11 +53,16 @@ def gate_for(recognizer: Any) -> Gate:
     if any(anchor in p.regex for p in recognizer.patterns for anchor in _STRING_ANCHORS):
         return Gate(recognizer, ())
     flags = recognizer.global_regex_flags
+    # One regex per pattern: measured faster than one alternation per recognizer, which loses
+    # the regex engine's literal-prefix shortcuts.
     return Gate(recognizer, tuple(regex.compile(p.regex, flags=flags) for p in recognizer.patterns))
 
 
 def touched(texts: Sequence[str], gates: Sequence[Gate]) -> list[list[int]]:
-    """For each value, the indices of the gates whose regexes touched it in the joined batch."""
+    """For each value, the indices of the gates whose regexes touched it in the joined batch.
+
+    Each search starts at the first value not yet touched, so a pattern that matches many words
+    of a value costs one search per value, not one per match."""
     joined = SEPARATOR.join(texts)
     starts = []
     at = 0
@@ -65,15 +70,23 @@ def touched(texts: Sequence[str], gates: Sequence[Gate]) -> list[list[int]]:
         starts.append(at)
         at += len(text) + len(SEPARATOR)
     hits: list[list[int]] = [[] for _ in texts]
+    count = len(texts)
     for g, gate in enumerate(gates):
         for pattern in gate.regexes:
-            for match in pattern.finditer(joined):
+            pos = 0
+            while True:
+                match = pattern.search(joined, pos)
+                if match is None:
+                    break
                 start, end = match.span()
                 first = bisect.bisect_right(starts, start) - 1
                 last = bisect.bisect_right(starts, max(start, end - 1)) - 1
                 for i in range(max(first, 0), last + 1):
                     if not hits[i] or hits[i][-1] != g:
                         hits[i].append(g)
+                if last + 1 >= count:
+                    break
+                pos = starts[last + 1]
     return hits
 
 
