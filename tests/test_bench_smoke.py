@@ -14,7 +14,7 @@ from conftest import PG_HOST, ROOT
 
 pytestmark = pytest.mark.postgres
 
-SCAN_FIGURES = ("small_tables", "sampled_all", "mem_10", "mem_100", "full")
+SCAN_FIGURES = ("small_tables", "sampled_all", "mem_100", "mem_1000", "full")
 FIGURES = ("help", "read", "presidio_batch1", "presidio_analyze", "presidio_batch64", *SCAN_FIGURES)
 TINY = {
     "--rows": 300,
@@ -73,6 +73,8 @@ def test_every_figure_is_measured(bench: tuple[str, dict, str, str]) -> None:
         assert not any(n.startswith("exit code") for n in fig["notes"]), fig
     for key in (*SCAN_FIGURES, "presidio_batch1", "read"):
         assert figs[key]["cells"] > 0 and figs[key]["cells_per_s"] > 0, key
+    for key in SCAN_FIGURES:
+        assert 0 < figs[key]["examined"] <= figs[key]["cells"], key
     for key in (*SCAN_FIGURES, "presidio_batch1"):
         assert figs[key]["personal"] > 0 and figs[key]["recall"] is not None, key
         assert figs[key]["vs_presidio"] is not None, key

@@ -27,6 +27,8 @@ class Figure:
     vs_presidio: float | None = None  # cells/s / the Presidio baseline's cells/s (x faster)
     notes: list[str] = field(default_factory=list)
     rss_trace: tuple[tuple[float, float], ...] = ()  # (seconds, RSS MB) once a second, for long runs
+    tree_pss_mb: float | None = None  # largest summed PSS of piscan and its worker processes
+    examined: int | None = None  # values piscan's detectors examined (the rest were read only)
 
     @property
     def cells_per_s(self) -> float | None:
@@ -53,6 +55,7 @@ def from_run(key: str, label: str, run: Run) -> Figure:
     """A Figure with the child's wall, CPU and peak RSS."""
     fig = Figure(key, label, run.wall, run.cpu, peak_rss_mb=run.peak_rss_mb, timed_out=run.timed_out)
     fig.rss_trace = run.rss_trace
+    fig.tree_pss_mb = run.tree_pss_mb
     if growth := rss_growth(run.rss_trace):
         marks = rss_marks(run.rss_trace)
         fig.notes.append(f"RSS over the run: {marks} ({growth:.2f}x from 20 % to the end)")
@@ -94,6 +97,11 @@ def flagged_columns(report: dict[str, Any]) -> set[str]:
 def scanned_cells(report: dict[str, Any]) -> int:
     """Cells examined: rows read per column, summed over every column (from the coverage list)."""
     return sum(int(c.get("rows", 0)) for c in report.get("coverage", []))
+
+
+def examined_values(report: dict[str, Any]) -> int:
+    """Non-null values the detectors examined, summed (a settled full scan thins the rest)."""
+    return sum(int(c.get("sampled", 0)) for c in report.get("coverage", []))
 
 
 def score(fig: Figure, flagged: set[str], truth: dict[str, bool], scope: str = "") -> None:

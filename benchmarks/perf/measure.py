@@ -27,6 +27,7 @@ class Run:
     stdout: str
     stderr: str
     rss_trace: tuple[tuple[float, float], ...] = ()  # (seconds since start, RSS MB), when traced
+    tree_pss_mb: float | None = None  # the largest summed PSS of the child and its workers, when traced
 
 
 def child_env() -> dict[str, str]:
@@ -46,12 +47,39 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
-def _tracer(pid: int, started: float, done: threading.Event, out: list[tuple[float, float]]) -> None:
-    """Poll the child's RSS once a second: growth inside one long run shows without a finished run."""
+def _tree_pss_mb(pid: int) -> float | None:
+    """Proportional set size of a process and its children, summed: pages shared after a fork
+    (the loaded model in worker processes) are split between them, not counted once per process."""
+    pids = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(c) for c in (task / "children").read_text().split()]
+    except (OSError, ValueError):
+        pass
+    total, seen = 0.0, False
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) / 1024
+                    seen = True
+        except (OSError, ValueError):
+            continue
+    return total if seen else None
+
+
+def _tracer(
+    pid: int, started: float, done: threading.Event, out: list[tuple[float, float]], tree: list[float]
+) -> None:
+    """Poll the child's RSS once a second (growth inside one long run shows without a finished
+    run) and the process tree's summed PSS (what worker processes cost together)."""
     while not done.wait(TRACE_SECONDS):
         rss = _rss_mb(pid)
         if rss is not None:
             out.append((time.perf_counter() - started, rss))
+        pss = _tree_pss_mb(pid)
+        if pss is not None:
+            tree.append(pss)
 
 
 def run(args: list[str], timeout: float, cwd: Path | None = None, trace: bool = False) -> Run:
@@ -74,8 +102,8 @@ def run(args: list[str], timeout: float, cwd: Path | None = None, trace: bool = 
 
         timer = threading.Timer(timeout, kill)
         timer.start()
-        done, samples = threading.Event(), []
-        poller = threading.Thread(target=_tracer, args=(proc.pid, started, done, samples), daemon=True)
+        done, samples, tree = threading.Event(), [], []
+        poller = threading.Thread(target=_tracer, args=(proc.pid, started, done, samples, tree), daemon=True)
         if trace:
             poller.start()
         try:
@@ -98,4 +126,5 @@ def run(args: list[str], timeout: float, cwd: Path | None = None, trace: bool = 
             stdout=out.read(),
             stderr=err.read(),
             rss_trace=tuple(samples),
+            tree_pss_mb=max(tree, default=None),
         )

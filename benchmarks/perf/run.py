@@ -32,7 +32,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--rows", type=int, default=1_000_000, help="rows of each of the two big tables")
     p.add_argument("--tables", type=int, default=100, help="tables in the small-table schema")
     p.add_argument("--small-scale", type=int, default=100, help="percent of the small tables' row counts")
-    p.add_argument("--scale-rows", default="", help="prefix sizes for the memory check [rows/1000,rows/100]")
+    p.add_argument("--scale-rows", default="", help="prefix sizes for the memory check [rows/100,rows/10]")
     p.add_argument("--presidio-cells", type=int, default=4500, help="cells for the Presidio baseline")
     p.add_argument("--help-runs", type=int, default=7, help="runs of piscan --help (median reported)")
     p.add_argument("--full-timeout", type=float, default=900, help="seconds for the full 1M-row scan")
@@ -125,12 +125,16 @@ def _verdicts(figs: dict[str, Figure]) -> list[Verdict]:
         out.append(Verdict("piscan --help < 0.5 s", f"{helps.wall:.2f} s", helps.wall < 0.5))
     rss = [f for k, f in figs.items() if f.peak_rss_mb and not k.startswith("presidio") and k != "read"]
     if rss:
-        worst = max(rss, key=lambda f: f.peak_rss_mb or 0)
+        # with worker processes the whole tree counts: their summed PSS, if above one process's RSS
+        def peak(f: Figure) -> float:
+            return max(f.peak_rss_mb or 0, f.tree_pss_mb or 0)
+
+        worst = max(rss, key=peak)
         out.append(
             Verdict(
-                f"peak RSS < {RSS_LIMIT_MB} MB in every piscan run",
-                f"max {worst.peak_rss_mb:.0f} MB ({worst.key})",
-                (worst.peak_rss_mb or 0) < RSS_LIMIT_MB,
+                f"peak memory < {RSS_LIMIT_MB} MB in every piscan run (RSS, or workers' summed PSS)",
+                f"max {peak(worst):.0f} MB ({worst.key})",
+                peak(worst) < RSS_LIMIT_MB,
             )
         )
     return out + _memory_verdicts(figs)
@@ -197,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     plan = G.Plan(args.rows, args.tables, args.small_scale)
     scale_rows = [int(n) for n in args.scale_rows.split(",") if n] or [
-        max(10, args.rows // 1000),
         max(100, args.rows // 100),
+        max(1000, args.rows // 10),
     ]
     tables, scale = G.main_tables(plan), G.scale_tables(tuple(scale_rows))
     scale_db = f"{args.db}_scale"

@@ -31,7 +31,7 @@ def piscan(
     extra: list[str],
     timeout: float,
     scope: str = "",
-    trace: bool = False,
+    trace: bool = True,
 ) -> Figure:
     """``python -m piscan scan URL -f json -q --fail-on never EXTRA``, end to end, start-up included."""
     result = run([*PISCAN, target.url, *QUIET, *extra], timeout, trace=trace)
@@ -39,6 +39,7 @@ def piscan(
     report = F.piscan_report(result)
     if report is not None:
         fig.cells = F.scanned_cells(report)
+        fig.examined = F.examined_values(report)
         F.score(fig, F.flagged_columns(report), target.truth, scope)
         if report.get("skipped"):
             fig.notes.append(f"{len(report['skipped'])} skipped: {report['skipped'][0]['reason'][:80]}")
