@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING, Any
 from piscan.aggregate import ColumnTally
 from piscan.detectors.names import context_words, name_hits
 from piscan.errors import SkipError
-from piscan.model import Column, Coverage, Detection, Finding, Record, Skipped, ValueKind
+from piscan.model import Column, Detection, Record, Skipped, ValueKind
+from piscan.outcome import Outcome
 from piscan.records import Prepared, normalize
 from piscan.sources.base import Container, Source
 from piscan.sources.files import FileSource
+from piscan.tables import scan_table
 
 if TYPE_CHECKING:
     from piscan.scan import Scanner
@@ -38,18 +40,6 @@ CACHE_CHARS = 200
 
 
 @dataclass
-class FileOutcome:
-    """What scanning one file produced; travels back from a worker process."""
-
-    findings: list[Finding] = field(default_factory=list)
-    coverage: list[Coverage] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    notes: list[Skipped] = field(default_factory=list)
-    scanned: bool = False
-    interrupted: bool = False
-
-
-@dataclass
 class _Field:
     tally: ColumnTally
     column: Column
@@ -59,9 +49,9 @@ class _Field:
 
 def scan_file(
     scanner: Scanner, source: FileSource, container: Container, cache: CachedPresidio
-) -> FileOutcome:
+) -> Outcome:
     """Read one file and tally each of its fields; bad input becomes a skipped entry."""
-    out, fields, lines = FileOutcome(), {}, {}
+    out, fields, lines = Outcome(), {}, {}
     public = source.public
     try:
         for batch in source.read(container):
@@ -98,23 +88,9 @@ def scan_file(
     return out
 
 
-def scan_table(scanner: Scanner, source: Source, container: Container) -> FileOutcome:
-    """Read one table and tally its columns (Scanner._scan_container), as an outcome."""
-    from piscan.scan import _State
-
-    state = _State()
-    try:
-        scanner._scan_container(source, container, state)
-    except KeyboardInterrupt:
-        state.interrupted = True
-    out = FileOutcome(state.findings, state.coverage, state.skipped, state.notes)
-    out.scanned, out.interrupted = bool(state.tables), state.interrupted
-    return out
-
-
 def scan_tables(
     scanner: Scanner, source: Source, containers: list[Container], target: str
-) -> Iterator[tuple[Container, FileOutcome]]:
+) -> Iterator[tuple[Container, Outcome]]:
     """(container, outcome) in the tables' order, from workers when there are enough tables:
     each worker opens its own connection, and sampling is seeded, so results do not depend on
     which worker read a table."""
@@ -207,7 +183,7 @@ class CachedPresidio:
 
 def scan_files(
     scanner: Scanner, source: FileSource, containers: list[Container], target: str
-) -> Iterator[tuple[Container, FileOutcome]]:
+) -> Iterator[tuple[Container, Outcome]]:
     """(container, outcome) in the containers' order, from workers when there are enough files."""
     jobs = scanner.config.files.jobs or _cores()
     workers = min(jobs, len(containers) // FILES_PER_WORKER)
@@ -246,7 +222,7 @@ def _start_worker(scanner_type: type, config: Any, target: str, opener: Any, sta
     _WORKER.update(scanner=scanner, source=source, cache=CachedPresidio(scanner.presidio), started=started)
 
 
-def _work(index: int, container: Container) -> FileOutcome:
+def _work(index: int, container: Container) -> Outcome:
     _WORKER["started"].put(index)  # if this worker dies, the parent knows which file it was reading
     source = _WORKER["source"]
     if not isinstance(source, FileSource):
@@ -262,12 +238,12 @@ def _context() -> Any:
 
 def _pooled(
     scanner: Scanner, containers: list[Container], target: str, workers: int
-) -> Iterator[tuple[Container, FileOutcome]]:
+) -> Iterator[tuple[Container, Outcome]]:
     """Outcomes in the containers' order. When a worker dies, the file it was reading is skipped
     (files that were being read at the time are retried one by one to find it) and the rest go on."""
     args = (type(scanner), scanner.config, target, scanner.opener)
     rounds: deque[tuple[list[int], int]] = deque([(list(range(len(containers))), workers)])
-    ready: dict[int, FileOutcome] = {}
+    ready: dict[int, Outcome] = {}
     next_index = 0
     while rounds:
         indexes, size = rounds.popleft()
@@ -281,7 +257,7 @@ def _pooled(
             if size == 1 or len(broken.suspects) == 1:
                 culprit = min(broken.suspects or {broken.unfinished[0]})
                 reason = "a worker process died while reading it (try --jobs 1)"
-                ready[culprit] = FileOutcome(skipped=[Skipped(target, containers[culprit].path, reason)])
+                ready[culprit] = Outcome(skipped=[Skipped(target, containers[culprit].path, reason)])
                 rest = [i for i in broken.unfinished if i != culprit]
                 if rest:
                     rounds.appendleft((rest, workers))
@@ -296,7 +272,7 @@ def _pooled(
 
 def _round(
     args: tuple, containers: list[Container], indexes: list[int], size: int
-) -> Iterator[tuple[int, FileOutcome]]:
+) -> Iterator[tuple[int, Outcome]]:
     """(index, outcome) as one pool finishes them; _Broken when it loses a worker."""
     mp = _context()
     started = mp.SimpleQueue()

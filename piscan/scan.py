@@ -16,16 +16,14 @@ from typing import Any, Protocol
 
 from piscan import __version__
 from piscan.aggregate import ColumnTally
-from piscan.detectors.names import context_words, name_hits
 from piscan.detectors.presidio import DEFAULT_MODEL, PresidioDetector, build_engine
 from piscan.detectors.signatures import SignatureDetector
 from piscan.detectors.vectors import VectorDetector
-from piscan.errors import SkipError, TargetError
+from piscan.errors import TargetError
 from piscan.model import Column, Coverage, Detection, Finding, Record, ScanResult, Skipped
 from piscan.policy import Policy
-from piscan.records import Prepared, prepare
+from piscan.records import Prepared
 from piscan.rules import rules_digest
-from piscan.settle import Thinning
 from piscan.sources.base import Container, Source
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.files import FileSource
@@ -168,67 +166,6 @@ class Scanner:
 
         self._merge(source, scan_tables(self, source, containers, target), len(containers), state)
 
-    def _scan_container(self, source: Source, container: Container, state: _State) -> None:
-        tallies, thinning = _tallies(source, container), self._thinning(container)
-        columns = {c.name: c for c in container.columns}
-        rows = 0
-        try:
-            for batch in source.read(container):
-                if batch.restart:
-                    tallies, thinning, rows = _tallies(source, container), self._thinning(container), 0
-                rows += batch.rows
-                for name, reason in batch.failed.items():
-                    state.skipped.append(Skipped(source.public, f"{container.path}.{name}", reason))
-                    tallies.pop(name, None)
-                for name, raw in batch.values.items():
-                    if name in tallies:
-                        self._scan_values(tallies[name], columns[name], batch.rows, raw, thinning.get(name))
-        except SkipError as exc:
-            state.skipped.append(Skipped(source.public, container.path, str(exc)))
-            return
-        except KeyboardInterrupt:
-            self._collect(tallies, state, thinning)
-            raise
-        self._flush(tallies, columns, thinning)
-        state.tables += 1
-        if rows == 0:
-            state.notes.append(
-                Skipped(source.public, container.path, "table is empty: judged by column names only")
-            )
-        self._collect(tallies, state, thinning)
-
-    def _thinning(self, container: Container) -> dict[str, Thinning]:
-        """Full scans settle column by column (piscan.settle); sampled scans examine their sample."""
-        sql = self.config.sql
-        if not sql.full_scan:
-            return {}
-        return {c.name: Thinning(sql.sample_rows, sql.exhaustive) for c in container.columns}
-
-    def _scan_values(
-        self, tally: ColumnTally, column: Column, rows: int, raw: list[object], thinning: Thinning | None
-    ) -> None:
-        values = thinning.take(raw) if thinning else raw
-        if values is None:  # thinned values gathering into a batch: count the rows only
-            tally.add(rows, 0, [], ())
-            return
-        self._examine(tally, column, rows, values, thinning)
-
-    def _examine(
-        self, tally: ColumnTally, column: Column, rows: int, values: list[object], thinning: Thinning | None
-    ) -> None:
-        prepared = prepare(values, column.kind, self.config.sql.max_cell_chars)
-        tally.add(rows, prepared.non_null, prepared.weights, self.detect(tally, column, prepared))
-        if thinning:
-            thinning.update(prepared.non_null, tally.sampled, tally.settled())
-
-    def _flush(
-        self, tallies: dict[str, ColumnTally], columns: dict[str, Column], thinning: dict[str, Thinning]
-    ) -> None:
-        """Examine what thinning gathered but had not examined yet, at the end of a table."""
-        for name, thin in thinning.items():
-            if name in tallies and thin.pending:
-                self._examine(tallies[name], columns[name], 0, thin.flush(), thin)
-
     def detect(
         self, tally: ColumnTally, column: Column, prepared: Prepared, files: Any = None
     ) -> list[Detection]:
@@ -276,28 +213,6 @@ class Scanner:
         finally:
             self.progress.stop()
 
-    def _collect(
-        self, tallies: dict[str, ColumnTally], state: _State, thinning: dict[str, Thinning] | None = None
-    ) -> None:
-        for name, tally in tallies.items():
-            findings = tally.findings()
-            if not self.config.examples:
-                findings = [_without_example(f) for f in findings]
-            state.findings.extend(findings)
-            state.coverage.append(tally.coverage(findings))
-            thin = (thinning or {}).get(name)
-            if thin and thin.thinned_rows:
-                examined = tally.sampled
-                state.notes.append(
-                    Skipped(
-                        tally.location.source,
-                        tally.location.path,
-                        f"full scan: verdict settled, {examined:,} of {examined + thin.thinned_rows:,} "
-                        f"non-null values examined (thinned up to 1 in {thin.stride}; --exhaustive "
-                        "examines all)",
-                    )
-                )
-
     def _result(self, started: str, publics: list[str], state: _State) -> ScanResult:
         verdicts = [v for p in self.config.policies for v in p.evaluate(state.findings)]
         return ScanResult(
@@ -318,14 +233,6 @@ class Scanner:
         )
 
 
-def _tallies(source: Source, container: Container) -> dict[str, ColumnTally]:
-    """A fresh tally per column, seeded with the column's name evidence and context words."""
-    return {
-        c.name: ColumnTally(source.location(container, c.name), tuple(name_hits(c)), context=context_words(c))
-        for c in container.columns
-    }
-
-
 def _media_detector() -> Any:
     """Face, EXIF and audio/video detection for files, when piscan.detectors.media is there."""
     try:
@@ -333,12 +240,6 @@ def _media_detector() -> Any:
     except ImportError:
         return None
     return MediaDetector()
-
-
-def _without_example(finding: Finding) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, example="")
 
 
 def _public_guess(target: str) -> str:

@@ -1,0 +1,111 @@
+"""One table: batches of rows -> per-column tallies -> findings, coverage and notes.
+
+Sampled scans examine every sampled value. Full scans settle column by column (piscan.settle):
+every value until the column's verdict is clear, then a thinning sample, gathered into full
+batches because detection has a fixed cost per batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from piscan.aggregate import ColumnTally
+from piscan.detectors.names import context_words, name_hits
+from piscan.errors import SkipError
+from piscan.model import Column, Skipped
+from piscan.outcome import Outcome
+from piscan.records import prepare
+from piscan.settle import Thinning
+from piscan.sources.base import Container, Source
+
+if TYPE_CHECKING:
+    from piscan.scan import Scanner
+
+
+@dataclass
+class _Column:
+    column: Column
+    tally: ColumnTally
+    thinning: Thinning | None  # None: examine every value read
+
+
+def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcome:
+    """Read one table and tally its columns; a failing table or column becomes a skipped entry,
+    and on Ctrl-C what was tallied so far is kept."""
+    out = Outcome()
+    columns = _columns(scanner, source, container)
+    rows = 0
+    try:
+        for batch in source.read(container):
+            if batch.restart:  # the source starts over (a column was dropped): count nothing twice
+                columns, rows = _columns(scanner, source, container), 0
+            rows += batch.rows
+            for name, reason in batch.failed.items():
+                out.skipped.append(Skipped(source.public, f"{container.path}.{name}", reason))
+                columns.pop(name, None)
+            for name, raw in batch.values.items():
+                if name in columns:
+                    _read(scanner, columns[name], batch.rows, raw)
+    except SkipError as exc:
+        out.skipped.append(Skipped(source.public, container.path, str(exc)))
+        return out
+    except KeyboardInterrupt:
+        out.interrupted = True
+        _collect(scanner, columns, out)
+        return out
+    for col in columns.values():
+        if col.thinning and col.thinning.pending:
+            _examine(scanner, col, 0, col.thinning.flush())
+    out.scanned = True
+    if rows == 0:
+        empty = "table is empty: judged by column names only"
+        out.notes.append(Skipped(source.public, container.path, empty))
+    _collect(scanner, columns, out)
+    return out
+
+
+def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str, _Column]:
+    """A fresh tally per column, seeded with its name evidence and context words."""
+    sql = scanner.config.sql
+    return {
+        c.name: _Column(
+            c,
+            ColumnTally(source.location(container, c.name), tuple(name_hits(c)), context=context_words(c)),
+            Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
+        )
+        for c in container.columns
+    }
+
+
+def _read(scanner: Scanner, col: _Column, rows: int, raw: list[object]) -> None:
+    values = col.thinning.take(raw) if col.thinning else raw
+    if values is None:  # thinned values gathering into a batch: count the rows only
+        col.tally.add(rows, 0, [], ())
+        return
+    _examine(scanner, col, rows, values)
+
+
+def _examine(scanner: Scanner, col: _Column, rows: int, values: list[object]) -> None:
+    prepared = prepare(values, col.column.kind, scanner.config.sql.max_cell_chars)
+    detections = scanner.detect(col.tally, col.column, prepared)
+    col.tally.add(rows, prepared.non_null, prepared.weights, detections)
+    if col.thinning:
+        col.thinning.update(prepared.non_null, col.tally.sampled, col.tally.settled())
+
+
+def _collect(scanner: Scanner, columns: dict[str, _Column], out: Outcome) -> None:
+    for col in columns.values():
+        findings = col.tally.findings()
+        if not scanner.config.examples:
+            findings = [replace(f, example="") for f in findings]
+        out.findings.extend(findings)
+        out.coverage.append(col.tally.coverage(findings))
+        thin = col.thinning
+        if thin and thin.thinned_rows:
+            examined = col.tally.sampled
+            message = (
+                f"full scan: verdict settled, {examined:,} of {examined + thin.thinned_rows:,} non-null "
+                f"values examined (thinned up to 1 in {thin.stride}; --exhaustive examines all)"
+            )
+            out.notes.append(Skipped(col.tally.location.source, col.tally.location.path, message))
