@@ -6,7 +6,7 @@ microsecond to read it), and on a column of a million emails the millionth email
 the first thousand did not. So each column is examined value by value until, for every entity,
 a 99.9 % Wilson interval of its share lies wholly above or below the share that decides a finding
 (and the same for the value shapes that weigh names against values). Only then does the scan
-thin: one value in 4, then 16, ... up to one in ``MAX_STRIDE``, evenly spread over the rest of the
+thin: one value in 8, then 64, then 512, then one in ``MAX_STRIDE``, evenly spread over the rest of the
 table, so a change later in the table (a column that started holding emails in some year) is
 still seen. Any sign that the verdict moved (an unsettled entity) goes back to every value.
 
@@ -25,7 +25,7 @@ Z = 3.09  # one-sided 99.9 %
 MAX_STRIDE = 1024
 BATCH = 1000  # thinned values are examined in batches this large
 WAIT = 20_000  # ... or after this many values were read, whichever comes first
-GROWTH = 4  # the stride grows this much each time another `floor` values were examined
+GROWTH = 8  # the stride grows this much each time another `floor` values were examined
 
 
 def wilson(k: int, n: int, z: float = Z) -> tuple[float, float]:

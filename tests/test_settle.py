@@ -32,9 +32,9 @@ def test_thinning_waits_for_the_floor_then_widens_to_the_cap() -> None:
             total += len(values)
             thin.update(len(values), total, settled=True)
             strides.append(thin.stride)
-    assert strides[0] == 4  # the first 1,000 values were all examined, then one in 4
-    assert sorted(set(strides)) == [4, 16, 64, 256, MAX_STRIDE]
-    assert total < 7000  # of 2,000,000 values: 1,000 per stride level, then one in 1,024
+    assert strides[0] == 8  # the first 1,000 values were all examined, then one in 8
+    assert sorted(set(strides)) == [8, 64, 512, MAX_STRIDE]
+    assert total < 6000  # of 2,000,000 values: 1,000 per stride level, then one in 1,024
 
 
 def test_thinning_picks_evenly_across_batch_boundaries() -> None:
