@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from piscan.catalog import EntitySpec, catalog
 from piscan.detectors.names import NameHit
-from piscan.detectors.presidio import NER_RECOGNIZER
+from piscan.detectors.presidio import NER_ENTITIES, NER_RECOGNIZER
 from piscan.detectors.shapes import NOT_PERSONAL, PROSE
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
 from piscan.settle import decided
@@ -21,6 +21,7 @@ CONTRADICTION_SHARE = 0.8
 PROSE_SHARE = 0.5  # columns with this share of sentences or documents are judged as prose
 _MAX_DISTINCT = 10_000
 _EPS = 1e-9
+NER_SETTLE_MIN = 100  # values before names and places may be settled and NER stopped
 SETTLE_MATCHES = 100  # matches before a mean score or a distinct ratio counts as settled
 SCORE_MARGIN = 0.05  # scores are summed as floats; 0.4 * n / n must still pass a 0.4 floor
 
@@ -55,6 +56,8 @@ class ColumnTally:
     kinds: set[ValueKind] = field(default_factory=set)
     entities: dict[str, _EntityTally] = field(default_factory=dict)
     context: tuple[str, ...] = ()
+    ner_examined: int | None = None  # set when NER stopped: values its entities were looked for in
+    ner_floor: int | None = NER_SETTLE_MIN  # values before NER may stop; None: it never does
 
     def add(self, rows: int, values: int, weights: list[int], detections: Iterable[Detection]) -> None:
         """Count one batch: ``weights[i]`` is how many sampled rows held distinct value i."""
@@ -62,6 +65,8 @@ class ColumnTally:
         self.sampled += values
         best: dict[tuple[str, int], Detection] = {}
         for d in detections:
+            if self.ner_examined is not None and d.entity in NER_ENTITIES:
+                continue  # settled: counting more would mix denominators
             key = (d.entity, d.value_index if d.value_index is not None else -1)
             if key not in best or d.score > best[key].score:
                 best[key] = d
@@ -132,7 +137,7 @@ class ColumnTally:
         """Reported with a share clearly above its bar, or held back for a reason more values
         will not change: a share clearly below every bar, scores clearly too low, or many
         matches of too few distinct texts."""
-        n = self.sampled
+        n = self._n(spec.id)
         if self._enough(spec, tally, hit, prose):
             if decided(tally.matches, n, spec.min_share) and tally.matches / n >= spec.min_share:
                 return True
@@ -153,6 +158,41 @@ class ColumnTally:
         )
         return bool(stable and repeated and tally.per_recognizer.get(NER_RECOGNIZER))
 
+    @property
+    def ner_paused(self) -> bool:
+        """Whether names and places are no longer looked for here (NER is the costliest detector)."""
+        return self.ner_examined is not None
+
+    def settle_ner(self) -> None:
+        """Stop looking for names and places once their verdict here is settled: each of them
+        clearly above or below its bar (an entity never seen, clearly below), after at least
+        ``ner_floor`` values. Their findings then count the values looked at until then, and
+        the coverage says how many (``ner_sampled``)."""
+        n = self.sampled
+        if self.ner_paused or self.ner_floor is None or n < self.ner_floor:
+            return
+        if not decided(self._count(PROSE), n, PROSE_SHARE):
+            return
+        specs = catalog()
+        prose = self._share(PROSE) >= PROSE_SHARE
+        by_name = {h.entity: h for h in self.name_hits}
+        for entity in NER_ENTITIES:
+            spec, tally = specs.get(entity), self.entities.get(entity)
+            if spec is None:
+                continue
+            if tally is None:
+                if not decided(0, n, min(spec.min_share, spec.text_share)):
+                    return
+            elif not self._entity_settled(spec, tally, by_name.get(entity), prose):
+                return
+        self.ner_examined = n
+
+    def _n(self, entity: str) -> int:
+        """Values the entity was looked for in."""
+        if self.ner_examined is not None and entity in NER_ENTITIES:
+            return self.ner_examined
+        return self.sampled
+
     def _count(self, shape: str) -> int:
         tally = self.entities.get(shape)
         return tally.matches if tally else 0
@@ -169,20 +209,23 @@ class ColumnTally:
 
     def coverage(self, findings: list[Finding]) -> Coverage:
         """What was looked at here, for bounds on what a clean sample can miss."""
-        return Coverage(self.location, self.rows, self.sampled, tuple(f.entity for f in findings))
+        early = self.ner_examined is not None and self.ner_examined < self.sampled
+        ner = self.ner_examined if early else None
+        return Coverage(self.location, self.rows, self.sampled, tuple(f.entity for f in findings), ner)
 
     def _enough(self, spec: EntitySpec, tally: _EntityTally, hit: NameHit | None, prose: bool) -> bool:
-        if not self.sampled or tally.matches < min(spec.min_matches, self.sampled):
+        n = self._n(spec.id)
+        if not n or tally.matches < min(spec.min_matches, n):
             return False
         if not (hit and hit.strong) and not self._diverse(spec, tally):
             return False
-        share = tally.matches / self.sampled
+        share = tally.matches / n
         mean = tally.score_sum / tally.matches
         if share >= spec.min_share - _EPS and mean >= spec.min_score - _EPS:
             return True
         # In prose an entity mentioned in a few rows counts, if those mentions are confident.
-        confident = tally.confident >= min(spec.min_matches, self.sampled)
-        return prose and confident and tally.confident / self.sampled >= spec.text_share - _EPS
+        confident = tally.confident >= min(spec.min_matches, n)
+        return prose and confident and tally.confident / n >= spec.text_share - _EPS
 
     @staticmethod
     def _diverse(spec: EntitySpec, tally: _EntityTally) -> bool:
@@ -227,7 +270,7 @@ class ColumnTally:
             location=self.location,
             entity=entity,
             matches=matches,
-            sampled=self.sampled,
+            sampled=self._n(entity),
             rows=self.rows,
             confidence=round(confidence, 2),
             evidence=evidence,

@@ -109,6 +109,7 @@ class Coverage:
     rows: int  # rows sampled, nulls included
     sampled: int  # non-null values sampled
     entities: tuple[str, ...]  # entities reported at the location
+    ner_sampled: int | None = None  # values names and places were looked for in, when NER stopped early
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from piscan.scan import Scanner
 
 
+CHUNK = 250  # values detected at a time
+
+
 @dataclass
 class _Column:
     column: Column
@@ -71,7 +74,12 @@ def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str
     return {
         c.name: _Column(
             c,
-            ColumnTally(source.location(container, c.name), tuple(name_hits(c)), context=context_words(c)),
+            ColumnTally(
+                source.location(container, c.name),
+                tuple(name_hits(c)),
+                context=context_words(c),
+                ner_floor=sql.ner_floor,
+            ),
             Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
         )
         for c in container.columns
@@ -83,13 +91,16 @@ def _read(scanner: Scanner, col: _Column, rows: int, raw: list[object]) -> None:
     if values is None:  # thinned values gathering into a batch: count the rows only
         col.tally.add(rows, 0, [], ())
         return
-    _examine(scanner, col, rows, values)
+    # In chunks, so names and places can settle (and NER stop) part way through a batch.
+    for at in range(0, max(len(values), 1), CHUNK):
+        _examine(scanner, col, rows if at == 0 else 0, values[at : at + CHUNK])
 
 
 def _examine(scanner: Scanner, col: _Column, rows: int, values: list[object]) -> None:
     prepared = prepare(values, col.column.kind, scanner.config.sql.max_cell_chars)
     detections = scanner.detect(col.tally, col.column, prepared)
     col.tally.add(rows, prepared.non_null, prepared.weights, detections)
+    col.tally.settle_ner()
     if col.thinning:
         col.thinning.update(prepared.non_null, col.tally.sampled, col.tally.settled())
 

@@ -200,7 +200,7 @@ def _needs_ner(text: str) -> bool:
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?。！？]\s+|\n)\W*$")
-_NER_ENTITIES = {"PERSON", "LOCATION", "NRP"}
+NER_ENTITIES = ("PERSON", "LOCATION", "NRP")  # what piscan takes from spaCy's NER
 
 
 def plausible_name(span: str) -> bool:
@@ -231,15 +231,16 @@ class PresidioDetector:
         self._nlp_engine = engine.nlp_engine
         self._nlp = engine.nlp_engine.nlp[LANGUAGE]
 
-    def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
+    def detect(self, record: Record, context: tuple[str, ...], ner: bool = True) -> list[Detection]:
         """Detections for each text value; each (value, entity) keeps its best-scoring match.
-        Value shapes (machine-made forms, prose) come along for aggregation to weigh."""
+        Value shapes (machine-made forms, prose) come along for aggregation to weigh. ``ner``:
+        False once the location's names and places are settled (ColumnTally.settle_ner)."""
         texts = [(i, v) for i, v in enumerate(record.values) if isinstance(v, str) and v.strip()]
         if not texts:
             return []
         found: list[Detection] = self.shapes.detect(record, context)
         values = [t for _, t in texts]
-        wordy = [_needs_ner(t) for t in values]
+        wordy = [ner and _needs_ner(t) for t in values]
         plans = self.analyzer.candidates(values, wordy)
         busy = [j for j, plan in enumerate(plans) if plan]
         words = list(context)
@@ -319,7 +320,7 @@ def _by_ner(result: Any) -> bool:
 def _credible(text: str, result: Any) -> bool:
     """NER spans must read like names: no digits, capitalized (or CJK), and not a lone word that
     is capitalized only because it opens a sentence of a longer text (lorem ipsum, notes)."""
-    if result.entity_type not in _NER_ENTITIES or not _by_ner(result):
+    if result.entity_type not in NER_ENTITIES or not _by_ner(result):
         return True
     span = text[result.start : result.end]
     first = span.lstrip()[:1]
