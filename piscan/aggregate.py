@@ -21,7 +21,10 @@ CONTRADICTION_SHARE = 0.8
 PROSE_SHARE = 0.5  # columns with this share of sentences or documents are judged as prose
 _MAX_DISTINCT = 10_000
 _EPS = 1e-9
-NER_SETTLE_MIN = 100  # values before names and places may be settled and NER stopped
+PAUSE_FLOOR = 100  # values before a costly entity may be settled and no longer looked for
+# Entities whose detectors cost the most per value (spaCy NER; phonenumbers' matcher): they are
+# looked for until their verdict in a location is settled, the others in every sampled value.
+PAUSABLE = (*NER_ENTITIES, "PHONE_NUMBER")
 SETTLE_MATCHES = 100  # matches before a mean score or a distinct ratio counts as settled
 SCORE_MARGIN = 0.05  # scores are summed as floats; 0.4 * n / n must still pass a 0.4 floor
 
@@ -56,8 +59,8 @@ class ColumnTally:
     kinds: set[ValueKind] = field(default_factory=set)
     entities: dict[str, _EntityTally] = field(default_factory=dict)
     context: tuple[str, ...] = ()
-    ner_examined: int | None = None  # set when NER stopped: values its entities were looked for in
-    ner_floor: int | None = NER_SETTLE_MIN  # values before NER may stop; None: it never does
+    paused: dict[str, int] = field(default_factory=dict)  # entity -> values it was looked for in
+    pause_floor: int | None = PAUSE_FLOOR  # values before an entity may pause; None: never
 
     def add(self, rows: int, values: int, weights: list[int], detections: Iterable[Detection]) -> None:
         """Count one batch: ``weights[i]`` is how many sampled rows held distinct value i."""
@@ -65,7 +68,7 @@ class ColumnTally:
         self.sampled += values
         best: dict[tuple[str, int], Detection] = {}
         for d in detections:
-            if self.ner_examined is not None and d.entity in NER_ENTITIES:
+            if d.entity in self.paused:
                 continue  # settled: counting more would mix denominators
             key = (d.entity, d.value_index if d.value_index is not None else -1)
             if key not in best or d.score > best[key].score:
@@ -158,40 +161,33 @@ class ColumnTally:
         )
         return bool(stable and repeated and tally.per_recognizer.get(NER_RECOGNIZER))
 
-    @property
-    def ner_paused(self) -> bool:
-        """Whether names and places are no longer looked for here (NER is the costliest detector)."""
-        return self.ner_examined is not None
-
-    def settle_ner(self) -> None:
-        """Stop looking for names and places once their verdict here is settled: each of them
-        clearly above or below its bar (an entity never seen, clearly below), after at least
-        ``ner_floor`` values. Their findings then count the values looked at until then, and
-        the coverage says how many (``ner_sampled``)."""
+    def pause_settled(self) -> None:
+        """Stop looking for a costly entity (``PAUSABLE``) once its verdict here is settled:
+        clearly above or below its bar (never seen: clearly below), after at least
+        ``pause_floor`` values. Its findings then count the values looked at until then, and
+        the coverage says how many (``entity_sampled``)."""
         n = self.sampled
-        if self.ner_paused or self.ner_floor is None or n < self.ner_floor:
+        if self.pause_floor is None or n < self.pause_floor:
             return
         if not decided(self._count(PROSE), n, PROSE_SHARE):
             return
         specs = catalog()
         prose = self._share(PROSE) >= PROSE_SHARE
         by_name = {h.entity: h for h in self.name_hits}
-        for entity in NER_ENTITIES:
+        for entity in PAUSABLE:
             spec, tally = specs.get(entity), self.entities.get(entity)
-            if spec is None:
+            if spec is None or entity in self.paused:
                 continue
             if tally is None:
-                if not decided(0, n, min(spec.min_share, spec.text_share)):
-                    return
-            elif not self._entity_settled(spec, tally, by_name.get(entity), prose):
-                return
-        self.ner_examined = n
+                settled = decided(0, n, min(spec.min_share, spec.text_share))
+            else:
+                settled = self._entity_settled(spec, tally, by_name.get(entity), prose)
+            if settled:
+                self.paused[entity] = n
 
     def _n(self, entity: str) -> int:
         """Values the entity was looked for in."""
-        if self.ner_examined is not None and entity in NER_ENTITIES:
-            return self.ner_examined
-        return self.sampled
+        return self.paused.get(entity, self.sampled)
 
     def _count(self, shape: str) -> int:
         tally = self.entities.get(shape)
@@ -209,9 +205,8 @@ class ColumnTally:
 
     def coverage(self, findings: list[Finding]) -> Coverage:
         """What was looked at here, for bounds on what a clean sample can miss."""
-        early = self.ner_examined is not None and self.ner_examined < self.sampled
-        ner = self.ner_examined if early else None
-        return Coverage(self.location, self.rows, self.sampled, tuple(f.entity for f in findings), ner)
+        early = tuple(sorted((e, n) for e, n in self.paused.items() if n < self.sampled))
+        return Coverage(self.location, self.rows, self.sampled, tuple(f.entity for f in findings), early)
 
     def _enough(self, spec: EntitySpec, tally: _EntityTally, hit: NameHit | None, prose: bool) -> bool:
         n = self._n(spec.id)

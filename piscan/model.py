@@ -109,7 +109,8 @@ class Coverage:
     rows: int  # rows sampled, nulls included
     sampled: int  # non-null values sampled
     entities: tuple[str, ...]  # entities reported at the location
-    ner_sampled: int | None = None  # values names and places were looked for in, when NER stopped early
+    # costly entities (names, places, phones) looked for in fewer values, once settled: (entity, n)
+    entity_sampled: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str
                 source.location(container, c.name),
                 tuple(name_hits(c)),
                 context=context_words(c),
-                ner_floor=sql.ner_floor,
+                pause_floor=sql.pause_floor,
             ),
             Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
         )
@@ -100,7 +100,7 @@ def _examine(scanner: Scanner, col: _Column, rows: int, values: list[object]) ->
     prepared = prepare(values, col.column.kind, scanner.config.sql.max_cell_chars)
     detections = scanner.detect(col.tally, col.column, prepared)
     col.tally.add(rows, prepared.non_null, prepared.weights, detections)
-    col.tally.settle_ner()
+    col.tally.pause_settled()
     if col.thinning:
         col.thinning.update(prepared.non_null, col.tally.sampled, col.tally.settled())
 

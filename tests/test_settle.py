@@ -115,12 +115,12 @@ def test_full_scan_thins_settled_columns_and_says_so(cli, pg_admin) -> None:
         drop()
 
 
-# -- names and places: NER stops once their verdict is settled -------------------------------------
+# -- names, places and phones: their costly detectors stop once the verdict is settled --------
 def _tally(floor: int | None = 100):
     from piscan.aggregate import ColumnTally
     from piscan.model import Location
 
-    return ColumnTally(Location("db", ("s", "t", "full_name")), (), ner_floor=floor)
+    return ColumnTally(Location("db", ("s", "t", "full_name")), (), pause_floor=floor)
 
 
 def _names(tally, values: int, person_every: int) -> None:
@@ -131,30 +131,31 @@ def _names(tally, values: int, person_every: int) -> None:
         for i in range(0, values, person_every)
     ]
     tally.add(values, values, [1] * values, detections)
-    tally.settle_ner()
+    tally.pause_settled()
 
 
 def test_ner_stops_when_names_are_clearly_there() -> None:
     tally = _tally()
     _names(tally, 250, 1)
-    assert tally.ner_paused and tally.ner_examined == 250
+    assert set(tally.paused) == {"PERSON", "LOCATION", "NRP", "PHONE_NUMBER"}
+    assert tally.paused["PERSON"] == 250
     _names(tally, 250, 1)  # later PERSON detections no longer count: the denominator is fixed
     [person] = [f for f in tally.findings() if f.entity == "PERSON"]
     assert (person.matches, person.sampled) == (250, 250)
     coverage = tally.coverage([person])
-    assert coverage.sampled == 500 and coverage.ner_sampled == 250
+    assert coverage.sampled == 500 and dict(coverage.entity_sampled)["PERSON"] == 250
 
 
 def test_ner_goes_on_while_the_share_is_close_to_its_bar() -> None:
     tally = _tally()
     _names(tally, 250, 9)  # about 11 % names against a 10 % bar
-    assert not tally.ner_paused
+    assert "PERSON" not in tally.paused and "LOCATION" in tally.paused
 
 
 def test_ner_never_stops_without_a_floor() -> None:
     tally = _tally(floor=None)
     _names(tally, 1000, 1)
-    assert not tally.ner_paused and tally.coverage([]).ner_sampled is None
+    assert not tally.paused and tally.coverage([]).entity_sampled == ()
 
 
 def test_a_miss_rate_or_an_exhaustive_scan_keeps_ner_on_every_value() -> None:
@@ -162,6 +163,6 @@ def test_a_miss_rate_or_an_exhaustive_scan_keeps_ner_on_every_value() -> None:
     from piscan.runner import build_config
 
     base = dict(DEFAULTS, targets=["x.sqlite"])
-    assert build_config(base).sql.ner_floor == 100
-    assert build_config(dict(base, max_miss_rate=0.001)).sql.ner_floor is None
-    assert build_config(dict(base, full=True, exhaustive=True)).sql.ner_floor is None
+    assert build_config(base).sql.pause_floor == 100
+    assert build_config(dict(base, max_miss_rate=0.001)).sql.pause_floor is None
+    assert build_config(dict(base, full=True, exhaustive=True)).sql.pause_floor is None

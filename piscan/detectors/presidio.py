@@ -226,22 +226,25 @@ class PresidioDetector:
         self.engine = engine
         self.shapes = ShapeDetector()
         self.entities = presidio_entities(engine)
-        self.analyzer = BatchedAnalyzer(engine, LANGUAGE, self.entities)
+        self.analyzer = BatchedAnalyzer(engine, LANGUAGE, self.entities, ALIASES)
         self.batch_size = batch_size
         self._nlp_engine = engine.nlp_engine
         self._nlp = engine.nlp_engine.nlp[LANGUAGE]
 
-    def detect(self, record: Record, context: tuple[str, ...], ner: bool = True) -> list[Detection]:
+    def detect(
+        self, record: Record, context: tuple[str, ...], paused: frozenset[str] = frozenset()
+    ) -> list[Detection]:
         """Detections for each text value; each (value, entity) keeps its best-scoring match.
-        Value shapes (machine-made forms, prose) come along for aggregation to weigh. ``ner``:
-        False once the location's names and places are settled (ColumnTally.settle_ner)."""
+        Value shapes (machine-made forms, prose) come along for aggregation to weigh. Recognizers
+        whose entities are all ``paused`` (settled here: ColumnTally.pause_settled) do not run."""
         texts = [(i, v) for i, v in enumerate(record.values) if isinstance(v, str) and v.strip()]
         if not texts:
             return []
         found: list[Detection] = self.shapes.detect(record, context)
         values = [t for _, t in texts]
+        ner = not paused.issuperset(NER_ENTITIES)
         wordy = [ner and _needs_ner(t) for t in values]
-        plans = self.analyzer.candidates(values, wordy)
+        plans = self.analyzer.candidates(values, wordy, paused)
         busy = [j for j, plan in enumerate(plans) if plan]
         words = list(context)
         # spaCy keeps every new token string for good; inside a memory zone the strings of this
