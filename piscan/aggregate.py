@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from piscan.catalog import EntitySpec, catalog
 from piscan.detectors.names import NameHit
-from piscan.detectors.presidio import NER_ENTITIES, NER_RECOGNIZER
+from piscan.detectors.presidio import NER_RECOGNIZER
 from piscan.detectors.shapes import NOT_PERSONAL, PROSE
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
 from piscan.settle import decided
@@ -21,10 +21,6 @@ CONTRADICTION_SHARE = 0.8
 PROSE_SHARE = 0.5  # columns with this share of sentences or documents are judged as prose
 _MAX_DISTINCT = 10_000
 _EPS = 1e-9
-PAUSE_FLOOR = 100  # values before a costly entity may be settled and no longer looked for
-# Entities whose detectors cost the most per value (spaCy NER; phonenumbers' matcher): they are
-# looked for until their verdict in a location is settled, the others in every sampled value.
-PAUSABLE = (*NER_ENTITIES, "PHONE_NUMBER")
 SETTLE_MATCHES = 100  # matches before a mean score or a distinct ratio counts as settled
 SCORE_MARGIN = 0.05  # scores are summed as floats; 0.4 * n / n must still pass a 0.4 floor
 
@@ -59,8 +55,6 @@ class ColumnTally:
     kinds: set[ValueKind] = field(default_factory=set)
     entities: dict[str, _EntityTally] = field(default_factory=dict)
     context: tuple[str, ...] = ()
-    paused: dict[str, int] = field(default_factory=dict)  # entity -> values it was looked for in
-    pause_floor: int | None = PAUSE_FLOOR  # values before an entity may pause; None: never
 
     def add(self, rows: int, values: int, weights: list[int], detections: Iterable[Detection]) -> None:
         """Count one batch: ``weights[i]`` is how many sampled rows held distinct value i."""
@@ -68,8 +62,6 @@ class ColumnTally:
         self.sampled += values
         best: dict[tuple[str, int], Detection] = {}
         for d in detections:
-            if d.entity in self.paused:
-                continue  # settled: counting more would mix denominators
             key = (d.entity, d.value_index if d.value_index is not None else -1)
             if key not in best or d.score > best[key].score:
                 best[key] = d
@@ -140,7 +132,7 @@ class ColumnTally:
         """Reported with a share clearly above its bar, or held back for a reason more values
         will not change: a share clearly below every bar, scores clearly too low, or many
         matches of too few distinct texts."""
-        n = self._n(spec.id)
+        n = self.sampled
         if self._enough(spec, tally, hit, prose):
             if decided(tally.matches, n, spec.min_share) and tally.matches / n >= spec.min_share:
                 return True
@@ -161,34 +153,6 @@ class ColumnTally:
         )
         return bool(stable and repeated and tally.per_recognizer.get(NER_RECOGNIZER))
 
-    def pause_settled(self) -> None:
-        """Stop looking for a costly entity (``PAUSABLE``) once its verdict here is settled:
-        clearly above or below its bar (never seen: clearly below), after at least
-        ``pause_floor`` values. Its findings then count the values looked at until then, and
-        the coverage says how many (``entity_sampled``)."""
-        n = self.sampled
-        if self.pause_floor is None or n < self.pause_floor:
-            return
-        if not decided(self._count(PROSE), n, PROSE_SHARE):
-            return
-        specs = catalog()
-        prose = self._share(PROSE) >= PROSE_SHARE
-        by_name = {h.entity: h for h in self.name_hits}
-        for entity in PAUSABLE:
-            spec, tally = specs.get(entity), self.entities.get(entity)
-            if spec is None or entity in self.paused:
-                continue
-            if tally is None:
-                settled = decided(0, n, min(spec.min_share, spec.text_share))
-            else:
-                settled = self._entity_settled(spec, tally, by_name.get(entity), prose)
-            if settled:
-                self.paused[entity] = n
-
-    def _n(self, entity: str) -> int:
-        """Values the entity was looked for in."""
-        return self.paused.get(entity, self.sampled)
-
     def _count(self, shape: str) -> int:
         tally = self.entities.get(shape)
         return tally.matches if tally else 0
@@ -205,22 +169,20 @@ class ColumnTally:
 
     def coverage(self, findings: list[Finding]) -> Coverage:
         """What was looked at here, for bounds on what a clean sample can miss."""
-        early = tuple(sorted((e, n) for e, n in self.paused.items() if n < self.sampled))
-        return Coverage(self.location, self.rows, self.sampled, tuple(f.entity for f in findings), early)
+        return Coverage(self.location, self.rows, self.sampled, tuple(f.entity for f in findings))
 
     def _enough(self, spec: EntitySpec, tally: _EntityTally, hit: NameHit | None, prose: bool) -> bool:
-        n = self._n(spec.id)
-        if not n or tally.matches < min(spec.min_matches, n):
+        if not self.sampled or tally.matches < min(spec.min_matches, self.sampled):
             return False
         if not (hit and hit.strong) and not self._diverse(spec, tally):
             return False
-        share = tally.matches / n
+        share = tally.matches / self.sampled
         mean = tally.score_sum / tally.matches
         if share >= spec.min_share - _EPS and mean >= spec.min_score - _EPS:
             return True
         # In prose an entity mentioned in a few rows counts, if those mentions are confident.
-        confident = tally.confident >= min(spec.min_matches, n)
-        return prose and confident and tally.confident / n >= spec.text_share - _EPS
+        confident = tally.confident >= min(spec.min_matches, self.sampled)
+        return prose and confident and tally.confident / self.sampled >= spec.text_share - _EPS
 
     @staticmethod
     def _diverse(spec: EntitySpec, tally: _EntityTally) -> bool:
@@ -265,7 +227,7 @@ class ColumnTally:
             location=self.location,
             entity=entity,
             matches=matches,
-            sampled=self._n(entity),
+            sampled=self.sampled,
             rows=self.rows,
             confidence=round(confidence, 2),
             evidence=evidence,

@@ -109,8 +109,6 @@ class Coverage:
     rows: int  # rows sampled, nulls included
     sampled: int  # non-null values sampled
     entities: tuple[str, ...]  # entities reported at the location
-    # costly entities (names, places, phones) looked for in fewer values, once settled: (entity, n)
-    entity_sampled: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

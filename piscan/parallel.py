@@ -52,15 +52,12 @@ def scan_file(
 ) -> Outcome:
     """Read one file and tally each of its fields; bad input becomes a skipped entry."""
     out, fields, lines = Outcome(), {}, {}
-    floor = scanner.config.sql.pause_floor
     public = source.public
     try:
         for batch in source.read(container):
             lines[batch.unit] = lines.get(batch.unit, 0) + batch.rows
             for key, raw in batch.values.items():
-                fld = fields.get(key)
-                if fld is None:
-                    fld = fields[key] = _new_field(source, container, key, batch, floor)
+                fld = fields.get(key) or fields.setdefault(key, _new_field(source, container, key, batch))
                 _scan(scanner, fld, raw, batch.lines[key], cache)
         out.scanned = True
     except SkipError as exc:
@@ -106,15 +103,10 @@ def scan_tables(
     yield from _pooled(scanner, containers, target, workers)
 
 
-def _new_field(
-    source: FileSource, container: Container, key: str, batch: Any, pause_floor: int | None
-) -> _Field:
+def _new_field(source: FileSource, container: Container, key: str, batch: Any) -> _Field:
     column = batch.columns[key]
     tally = ColumnTally(
-        source.location(container, key),
-        tuple(name_hits(column)),
-        context=context_words(column),
-        pause_floor=pause_floor,
+        source.location(container, key), tuple(name_hits(column)), context=context_words(column)
     )
     return _Field(tally, column, batch.unit)
 
@@ -125,7 +117,6 @@ def _scan(
     prepared, firsts = prepare_lines(raw, lines, fld.column.kind, scanner.config.sql.max_cell_chars)
     detections = scanner.detect(fld.tally, fld.column, prepared, cache)
     fld.tally.add(0, prepared.non_null, prepared.weights, detections)
-    fld.tally.pause_settled()
     for d in detections:
         line = firsts[d.value_index] if d.value_index is not None else None
         if line is not None and line < fld.first.get(d.entity, line + 1):
@@ -156,40 +147,35 @@ def prepare_lines(
     return prepared, firsts
 
 
-_CacheKey = tuple[tuple[str, ...], frozenset[str], str]  # context words, paused entities, value
-
-
 class CachedPresidio:
     """Presidio with a bounded (least recently used) memory of short values already analyzed in
     the same context: log fields repeat, and Presidio's time per value dominates a file scan."""
 
     def __init__(self, presidio: Any) -> None:
         self.presidio = presidio
-        self.cache: OrderedDict[_CacheKey, tuple[Detection, ...]] = OrderedDict()
+        self.cache: OrderedDict[tuple[tuple[str, ...], str], tuple[Detection, ...]] = OrderedDict()
 
-    def detect(
-        self, record: Record, context: tuple[str, ...], paused: frozenset[str] = frozenset()
-    ) -> list[Detection]:
+    def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
         """Detections in value order, exactly as Presidio gives them."""
         per_value: dict[int, tuple[Detection, ...]] = {}
         misses = []
         for i, value in enumerate(record.values):
             if isinstance(value, str):
-                hit = self.cache.get((context, paused, value))
+                hit = self.cache.get((context, value))
                 if hit is None:
                     misses.append(i)
                 else:
                     per_value[i] = hit
-                    self.cache.move_to_end((context, paused, value))
+                    self.cache.move_to_end((context, value))
         if misses:
             sub = replace(record, values=tuple(record.values[i] for i in misses))
             fresh: dict[int, list[Detection]] = {}
-            for d in self.presidio.detect(sub, context, paused):
+            for d in self.presidio.detect(sub, context):
                 fresh.setdefault(misses[d.value_index], []).append(d)  # type: ignore[index]
             for i in misses:
                 per_value[i] = tuple(fresh.get(i, ()))
                 if len(record.values[i]) <= CACHE_CHARS:  # type: ignore[arg-type]
-                    self.cache[(context, paused, record.values[i])] = per_value[i]  # type: ignore[index]
+                    self.cache[(context, record.values[i])] = per_value[i]  # type: ignore[index]
             while len(self.cache) > CACHE_ENTRIES:
                 self.cache.popitem(last=False)
         return [replace(d, value_index=i) for i in sorted(per_value) for d in per_value[i]]

@@ -37,8 +37,6 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         sample_rows=sample,
         full_scan=settings["full"],
         exhaustive=bool(settings.get("exhaustive")),
-        # a miss rate asked for, or an exhaustive scan, holds for names, places and phones too
-        pause_floor=None if settings.get("max_miss_rate") or settings.get("exhaustive") else 100,
         min_non_null=max(settings["min_non_null"], sample if settings.get("max_miss_rate") else 0),
         max_cell_chars=settings["max_cell_chars"],
         statement_timeout=settings["timeout"],

@@ -176,7 +176,7 @@ class Scanner:
         context = tally.context
         detections = []
         if any(isinstance(v, str) for v in record.values):
-            detections += (files or self.cached).detect(record, context, frozenset(tally.paused))
+            detections += (files or self.cached).detect(record, context)
         if any(isinstance(v, bytes) for v in record.values):
             # In files, media detection (faces, EXIF, recordings by signature) replaces the bare
             # signatures: a photo is personal data when it shows a face.

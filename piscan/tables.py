@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from piscan.scan import Scanner
 
 
-CHUNK = 250  # values detected at a time
-
-
 @dataclass
 class _Column:
     column: Column
@@ -74,12 +71,7 @@ def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str
     return {
         c.name: _Column(
             c,
-            ColumnTally(
-                source.location(container, c.name),
-                tuple(name_hits(c)),
-                context=context_words(c),
-                pause_floor=sql.pause_floor,
-            ),
+            ColumnTally(source.location(container, c.name), tuple(name_hits(c)), context=context_words(c)),
             Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
         )
         for c in container.columns
@@ -91,16 +83,13 @@ def _read(scanner: Scanner, col: _Column, rows: int, raw: list[object]) -> None:
     if values is None:  # thinned values gathering into a batch: count the rows only
         col.tally.add(rows, 0, [], ())
         return
-    # In chunks, so names and places can settle (and NER stop) part way through a batch.
-    for at in range(0, max(len(values), 1), CHUNK):
-        _examine(scanner, col, rows if at == 0 else 0, values[at : at + CHUNK])
+    _examine(scanner, col, rows, values)
 
 
 def _examine(scanner: Scanner, col: _Column, rows: int, values: list[object]) -> None:
     prepared = prepare(values, col.column.kind, scanner.config.sql.max_cell_chars)
     detections = scanner.detect(col.tally, col.column, prepared)
     col.tally.add(rows, prepared.non_null, prepared.weights, detections)
-    col.tally.pause_settled()
     if col.thinning:
         col.thinning.update(prepared.non_null, col.tally.sampled, col.tally.settled())
 

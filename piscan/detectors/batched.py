@@ -95,9 +95,7 @@ class BatchedAnalyzer:
     run only on the values their prefilter touched, and context enhancement, score thresholds and
     de-duplication follow the engine's own steps."""
 
-    def __init__(
-        self, engine: Any, language: str, entities: list[str], aliases: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, engine: Any, language: str, entities: list[str]) -> None:
         self.engine = engine
         self.language = language
         self.entities = entities
@@ -107,24 +105,16 @@ class BatchedAnalyzer:
                 recognizer.load()
                 recognizer.is_loaded = True
         self.gates = [gate_for(r) for r in self.recognizers]
-        aliases = aliases or {}
-        # what each recognizer can report, under the caller's entity ids
-        self.reports = [frozenset(aliases.get(e, e) for e in r.supported_entities) for r in self.recognizers]
         self.ner = [g for g in self.gates if g.ner]
         self.always = [g for g in self.gates if g.always and not g.ner]
 
-    def candidates(
-        self, texts: Sequence[str], wordy: Sequence[bool], paused: frozenset[str] = frozenset()
-    ) -> list[list[Gate]]:
-        """The gates to run per value: those touched, plus NER on wordy values, plus the ungated;
-        none whose entities are all ``paused``."""
-        live = [g for g, can in zip(self.gates, self.reports, strict=True) if g.ner or not can <= paused]
-        gated = [g for g in live if not g.always]
-        always = [g for g in live if g.always and not g.ner]
+    def candidates(self, texts: Sequence[str], wordy: Sequence[bool]) -> list[list[Gate]]:
+        """The gates to run per value: those touched, plus NER on wordy values, plus the ungated."""
+        gated = [g for g in self.gates if not g.always]
         hits = touched(texts, gated)
         out = []
         for i, found in enumerate(hits):
-            run = [gated[g] for g in found] + always
+            run = [gated[g] for g in found] + self.always
             if wordy[i]:
                 run += self.ner
             out.append(run)

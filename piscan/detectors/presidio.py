@@ -200,7 +200,7 @@ def _needs_ner(text: str) -> bool:
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?。！？]\s+|\n)\W*$")
-NER_ENTITIES = ("PERSON", "LOCATION", "NRP")  # what piscan takes from spaCy's NER
+_NER_ENTITIES = {"PERSON", "LOCATION", "NRP"}
 
 
 def plausible_name(span: str) -> bool:
@@ -226,25 +226,21 @@ class PresidioDetector:
         self.engine = engine
         self.shapes = ShapeDetector()
         self.entities = presidio_entities(engine)
-        self.analyzer = BatchedAnalyzer(engine, LANGUAGE, self.entities, ALIASES)
+        self.analyzer = BatchedAnalyzer(engine, LANGUAGE, self.entities)
         self.batch_size = batch_size
         self._nlp_engine = engine.nlp_engine
         self._nlp = engine.nlp_engine.nlp[LANGUAGE]
 
-    def detect(
-        self, record: Record, context: tuple[str, ...], paused: frozenset[str] = frozenset()
-    ) -> list[Detection]:
+    def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
         """Detections for each text value; each (value, entity) keeps its best-scoring match.
-        Value shapes (machine-made forms, prose) come along for aggregation to weigh. Recognizers
-        whose entities are all ``paused`` (settled here: ColumnTally.pause_settled) do not run."""
+        Value shapes (machine-made forms, prose) come along for aggregation to weigh."""
         texts = [(i, v) for i, v in enumerate(record.values) if isinstance(v, str) and v.strip()]
         if not texts:
             return []
         found: list[Detection] = self.shapes.detect(record, context)
         values = [t for _, t in texts]
-        ner = not paused.issuperset(NER_ENTITIES)
-        wordy = [ner and _needs_ner(t) for t in values]
-        plans = self.analyzer.candidates(values, wordy, paused)
+        wordy = [_needs_ner(t) for t in values]
+        plans = self.analyzer.candidates(values, wordy)
         busy = [j for j, plan in enumerate(plans) if plan]
         words = list(context)
         # spaCy keeps every new token string for good; inside a memory zone the strings of this
@@ -323,7 +319,7 @@ def _by_ner(result: Any) -> bool:
 def _credible(text: str, result: Any) -> bool:
     """NER spans must read like names: no digits, capitalized (or CJK), and not a lone word that
     is capitalized only because it opens a sentence of a longer text (lorem ipsum, notes)."""
-    if result.entity_type not in NER_ENTITIES or not _by_ner(result):
+    if result.entity_type not in _NER_ENTITIES or not _by_ner(result):
         return True
     span = text[result.start : result.end]
     first = span.lstrip()[:1]

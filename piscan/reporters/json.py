@@ -54,7 +54,6 @@ def to_dict(result: ScanResult) -> dict[str, object]:
                 "sampled": c.sampled,
                 "entities": list(c.entities),
                 "miss_bound_95": round(miss_bound(c.sampled), 6),
-                "entity_sampled": dict(c.entity_sampled),
             }
             for c in result.coverage
         ],

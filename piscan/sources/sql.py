@@ -42,7 +42,6 @@ class SqlOptions:
     sample_rows: int = 1000
     full_scan: bool = False
     exhaustive: bool = False  # with full_scan: examine every value, never thin (piscan.settle)
-    pause_floor: int | None = 100  # values before costly entities may pause; None: never (aggregate)
     min_non_null: int = 50
     max_cell_chars: int = 4096
     statement_timeout: float = 30.0

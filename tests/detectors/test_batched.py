@@ -99,19 +99,3 @@ def test_a_match_across_the_separator_marks_both_values() -> None:
     gate = Gate(recognizer=None, regexes=(regex.compile(r"\d[\d\s]{4,}\d"),))
     hits = touched(["call 12 34", "56 78 now", "none"], [gate])
     assert hits == [[0], [0], []]
-
-
-def test_recognizers_of_paused_entities_do_not_run(detector: PresidioDetector) -> None:
-    texts = ["call +49 30 1234567, Margaret Thompson"]
-    names = lambda plans: {g.recognizer.name for g in plans[0]}  # noqa: E731
-    assert {"PhoneRecognizer", "SpacyRecognizer"} <= names(detector.analyzer.candidates(texts, [True]))
-    paused = detector.analyzer.candidates(texts, [True], frozenset({"PHONE_NUMBER"}))
-    assert "PhoneRecognizer" not in names(paused) and "SpacyRecognizer" in names(paused)
-    found = {d.entity for d in detector.detect(_record(texts), (), frozenset({"PERSON", "LOCATION", "NRP"}))}
-    assert "PHONE_NUMBER" in found and "PERSON" not in found  # NER did not run
-
-
-def _record(values: list[str]):
-    from piscan.model import Column, Location, Record, ValueKind
-
-    return Record(Location("db", ("s", "t", "c")), Column("c", "TEXT", ValueKind.TEXT), tuple(values))
