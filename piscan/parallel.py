@@ -96,11 +96,16 @@ def scan_tables(
     which worker read a table."""
     jobs = scanner.config.files.jobs or _cores()
     workers = min(jobs, len(containers) // TABLES_PER_WORKER)
-    if workers < 2 or not target:
+    if workers < 2 or not target or _in_memory(target):
         for container in containers:
             yield container, scan_table(scanner, source, container)
         return
-    yield from _pooled(scanner, containers, target, workers)
+    yield from _pooled(scanner, containers, target, workers, _worker_state(source))
+
+
+def _in_memory(target: str) -> bool:
+    """An in-memory SQLite database: a worker opening the URL would get an empty one."""
+    return target.rstrip("/") == "sqlite:" or ":memory:" in target
 
 
 def _new_field(source: FileSource, container: Container, key: str, batch: Any) -> _Field:
@@ -192,7 +197,7 @@ def scan_files(
         for container in containers:
             yield container, scan_file(scanner, source, container, cache)
         return
-    yield from _pooled(scanner, containers, target, workers)
+    yield from _pooled(scanner, containers, target, workers, _worker_state(source))
 
 
 def _cores() -> int:
@@ -214,11 +219,21 @@ class _Broken(Exception):
         self.unfinished, self.suspects = unfinished, suspects
 
 
-def _start_worker(scanner_type: type, config: Any, target: str, opener: Any, started: Any) -> None:
+def _worker_state(source: Any) -> Any:
+    """What the parent's source learned that a worker's own source needs (SqlSource.worker_state)."""
+    state = getattr(source, "worker_state", None)
+    return state() if state else None
+
+
+def _start_worker(
+    scanner_type: type, config: Any, target: str, opener: Any, state: Any, started: Any
+) -> None:
     """Runs once in each worker: Ctrl-C is the parent's business; detectors and source are built."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     scanner = scanner_type(config, opener=opener)
     source = opener(target, config.sql, config.files)
+    if state is not None:
+        source.adopt_worker_state(state)
     _WORKER.update(scanner=scanner, source=source, cache=CachedPresidio(scanner.presidio), started=started)
 
 
@@ -237,11 +252,11 @@ def _context() -> Any:
 
 
 def _pooled(
-    scanner: Scanner, containers: list[Container], target: str, workers: int
+    scanner: Scanner, containers: list[Container], target: str, workers: int, state: Any = None
 ) -> Iterator[tuple[Container, Outcome]]:
     """Outcomes in the containers' order. When a worker dies, the file it was reading is skipped
     (files that were being read at the time are retried one by one to find it) and the rest go on."""
-    args = (type(scanner), scanner.config, target, scanner.opener)
+    args = (type(scanner), scanner.config, target, scanner.opener, state)
     rounds: deque[tuple[list[int], int]] = deque([(list(range(len(containers))), workers)])
     ready: dict[int, Outcome] = {}
     next_index = 0
@@ -261,6 +276,8 @@ def _pooled(
                 rest = [i for i in broken.unfinished if i != culprit]
                 if rest:
                     rounds.appendleft((rest, workers))
+            elif not broken.suspects:  # no worker got as far as a container: go one at a time
+                rounds.appendleft((broken.unfinished, 1))
             else:
                 rest = [i for i in broken.unfinished if i not in broken.suspects]
                 rounds.extendleft([(rest, workers)] if rest else [])

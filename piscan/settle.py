@@ -57,6 +57,7 @@ class Thinning:
     thinned_rows: int = 0  # non-null values read but not examined
     pending: list[object] = field(default_factory=list)  # picked values waiting for a full batch
     waited: int = 0  # values read since the pending ones started gathering
+    widest: int = 1  # the widest stride used, for the report
 
     def pick(self, raw: Sequence[object]) -> list[object]:
         """The non-null values of this batch to examine."""
@@ -100,4 +101,5 @@ class Thinning:
         self.at_stride += examined
         if self.stride == 1 or self.at_stride >= self.floor:
             self.stride = min(MAX_STRIDE, self.stride * GROWTH)
+            self.widest = max(self.widest, self.stride)
             self.at_stride = 0

@@ -47,6 +47,9 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
             for name, raw in batch.values.items():
                 if name in columns:
                     _read(scanner, columns[name], batch.rows, raw)
+        for col in columns.values():  # what thinning gathered but had not examined yet
+            if col.thinning and col.thinning.pending:
+                _examine(scanner, col, 0, col.thinning.flush())
     except SkipError as exc:
         out.skipped.append(Skipped(source.public, container.path, str(exc)))
         return out
@@ -54,9 +57,6 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
         out.interrupted = True
         _collect(scanner, columns, out)
         return out
-    for col in columns.values():
-        if col.thinning and col.thinning.pending:
-            _examine(scanner, col, 0, col.thinning.flush())
     out.scanned = True
     if rows == 0:
         empty = "table is empty: judged by column names only"
@@ -106,6 +106,6 @@ def _collect(scanner: Scanner, columns: dict[str, _Column], out: Outcome) -> Non
             examined = col.tally.sampled
             message = (
                 f"full scan: verdict settled, {examined:,} of {examined + thin.thinned_rows:,} non-null "
-                f"values examined (thinned up to 1 in {thin.stride}; --exhaustive examines all)"
+                f"values examined (thinned up to 1 in {thin.widest}; --exhaustive examines all)"
             )
             out.notes.append(Skipped(col.tally.location.source, col.tally.location.path, message))

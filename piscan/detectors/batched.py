@@ -7,23 +7,29 @@ recognizer then runs on a value only if one of its patterns touched that value i
 text. That gate never drops a match: where a pattern matches a value on its own, the scan of the
 joined text either matches at the same place or is inside a match that overlaps the value.
 This holds because the joined text puts a newline where a value ends, which the patterns
-(compiled multi-line) treat as they treat the end of a string; patterns with ``\\A``, ``\\Z`` or
-``\\z`` have no such guarantee and always run. ``tests/detectors/test_batched.py`` checks the
+(compiled multi-line) treat as they treat the end of a string; patterns that can look past that
+newline and fail on it (string anchors, some negative look-arounds, atomic and possessive runs;
+``_unsafe``) have no such guarantee and always run. ``tests/detectors/test_batched.py`` checks the
 results against the engine's, value for value.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 SEPARATOR = "\n"
-_STRING_ANCHORS = ("\\A", "\\Z", "\\z")
+_STRING_ANCHORS = ("\\A", "\\Z", "\\z", "\\G")
+# Constructs that can see past the end of a value in the joined text and fail there although the
+# value alone matches: negative look-arounds starting with whitespace, non-word or any character,
+# atomic groups, possessive whitespace or any-character runs, and flags switched off inline.
+_SEES_NEIGHBOURS = re.compile(r"\(\?>|\(\?[a-zA-Z]*-|\(\?<?!(?:\\[sSW]|\.)|(?:\\[sSW]|\.)[*+?}]\+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Gate:
     """A recognizer and the compiled regexes that must touch a value for it to find anything
     there; no regexes means it always runs (NER, or a recognizer with its own matching)."""
@@ -35,6 +41,12 @@ class Gate:
     @property
     def always(self) -> bool:
         return not self.regexes
+
+
+def _unsafe(pattern: str) -> bool:
+    """Whether a pattern may match a value alone but not inside the joined batch (such
+    recognizers, e.g. from a user's --recognizers file, run on every value instead)."""
+    return any(anchor in pattern for anchor in _STRING_ANCHORS) or bool(_SEES_NEIGHBOURS.search(pattern))
 
 
 def gate_for(recognizer: Any) -> Gate:
@@ -50,7 +62,7 @@ def gate_for(recognizer: Any) -> Gate:
         return Gate(recognizer, (declared,))
     if not isinstance(recognizer, PatternRecognizer) or not recognizer.patterns:
         return Gate(recognizer, ())
-    if any(anchor in p.regex for p in recognizer.patterns for anchor in _STRING_ANCHORS):
+    if any(_unsafe(p.regex) for p in recognizer.patterns):
         return Gate(recognizer, ())
     flags = recognizer.global_regex_flags
     # One regex per pattern: measured faster than one alternation per recognizer, which loses
@@ -105,6 +117,7 @@ class BatchedAnalyzer:
                 recognizer.load()
                 recognizer.is_loaded = True
         self.gates = [gate_for(r) for r in self.recognizers]
+        self._order = {g: i for i, g in enumerate(self.gates)}
         self.ner = [g for g in self.gates if g.ner]
         self.always = [g for g in self.gates if g.always and not g.ner]
 
@@ -117,7 +130,8 @@ class BatchedAnalyzer:
             run = [gated[g] for g in found] + self.always
             if wordy[i]:
                 run += self.ner
-            out.append(run)
+            # the registry's order, as the engine runs them: equal results keep the first one
+            out.append(sorted(run, key=self._order.__getitem__))
         return out
 
     def analyze(self, text: str, gates: Sequence[Gate], artifacts: Any, context: list[str]) -> list[Any]:

@@ -58,9 +58,11 @@ class PhoneNumberRecognizer(LocalRecognizer):
                     continue
                 key = (match.start, match.end)
                 spans[key] = max(spans.get(key, 0.0), self._score(match.raw_string, match.number))
-            # Regions are tried in order of preference; once every run holds a number, the
-            # later ones could only re-read the same digits.
-            if all(any(a < end and start < b for start, end in spans) for a, b in runs):
+            # Regions are tried in order of preference; once every run holds a number written
+            # unmistakably, later regions could only re-read the same digits. A bare digit run
+            # (AMBIGUOUS) goes on: another region may know it as a mobile (a Chinese 1xx number).
+            if all(any(a < end and start < b and score >= NATIONAL for (start, end), score in spans.items())
+                   for a, b in runs):
                 break
         return [self._result(start, end, score) for (start, end), score in spans.items()]
 

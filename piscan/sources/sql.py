@@ -84,6 +84,15 @@ class SqlSource:
         _install_guards(engine, self.options.statement_timeout)
         return engine
 
+    def worker_state(self) -> dict[tuple[str, ...], Any]:
+        """What discovery learned that reading needs (declared column types, for the ``substr``
+        that trims text and binary cells): worker processes read tables without discovering."""
+        return dict(self._types)
+
+    def adopt_worker_state(self, state: dict[tuple[str, ...], Any]) -> None:
+        """Take what the parent's discovery learned (``worker_state``)."""
+        self._types.update(state)
+
     def _check_connection(self) -> None:
         try:
             with self.engine.connect() as conn:

@@ -56,8 +56,11 @@ def _staging_values() -> list[tuple[str, str]]:
         con.close()
 
 
-def _key(results) -> list[tuple[str, int, int, float]]:
-    return sorted((r.entity_type, r.start, r.end, round(r.score, 6)) for r in results)
+def _key(results) -> list[tuple[str, int, int, float, str]]:
+    return sorted(
+        (r.entity_type, r.start, r.end, round(r.score, 6), r.recognition_metadata["recognizer_name"])
+        for r in results
+    )
 
 
 def test_same_results_as_the_engine(detector: PresidioDetector) -> None:
@@ -99,3 +102,26 @@ def test_a_match_across_the_separator_marks_both_values() -> None:
     gate = Gate(recognizer=None, regexes=(regex.compile(r"\d[\d\s]{4,}\d"),))
     hits = touched(["call 12 34", "56 78 now", "none"], [gate])
     assert hits == [[0], [0], []]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "unsafe"),
+    [
+        (r"\d+\s*+$", True),  # possessive whitespace eats the separator, then $ fails
+        (r"(?!\s*\d)x", True),
+        (r"(?<!\s)x", True),
+        (r"\Gx", True),
+        (r"(?-m)^x$", True),
+        (r"(?>ab)c", True),
+        (r"\b\d{3}-\d{2}-\d{4}\b", False),
+        (r"(?<![\w.])\d+", False),
+    ],
+)
+def test_patterns_that_can_see_the_next_value_always_run(pattern: str, unsafe: bool) -> None:
+    from piscan.detectors.batched import _unsafe
+
+    assert _unsafe(pattern) is unsafe
+
+
+def test_no_bundled_recognizer_loses_its_gate(detector: PresidioDetector) -> None:
+    assert [g.recognizer.name for g in detector.analyzer.gates if g.always] == ["SpacyRecognizer"]

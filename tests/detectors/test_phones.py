@@ -25,6 +25,10 @@ def _score(recognizer: PhoneNumberRecognizer, text: str) -> float:
         ("(212) 555-0187", NATIONAL),
         ("06 12 34 56 78", NATIONAL),
         ("13912345678", NATIONAL),  # a Chinese mobile, written bare as usual
+        ("15112345678", NATIONAL),  # also a valid German number: the later region still counts
+        ("1962-03-18", 0.0),  # dates, IPv4 addresses and amounts are not numbers to call
+        ("203.113.170.70", 0.0),
+        ("23721.19", 0.0),
         ("4155550123", AMBIGUOUS),  # a bare digit run: serials and epoch seconds look the same
         ("709-980-6959", AMBIGUOUS),
         ("-0.226071,0.698425", 0.0),
