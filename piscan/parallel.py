@@ -211,6 +211,20 @@ def _cores() -> int:
 _WORKER: dict[str, Any] = {}
 
 
+class _Interrupted(Exception):
+    """Ctrl-C while a pool ran: the outcomes that had finished, by container index."""
+
+    def __init__(self, finished: dict[int, Outcome]) -> None:
+        super().__init__("interrupted")
+        self.finished = finished
+
+
+def _finished(futures: dict[int, Any], first: int) -> dict[int, Outcome]:
+    """Outcomes of the futures from ``first`` on that completed without an error."""
+    done = [j for j, f in futures.items() if j >= first and f.done() and not f.cancelled()]
+    return {j: futures[j].result() for j in done if futures[j].exception() is None}
+
+
 class _Broken(Exception):
     """A pool lost a worker: which files had not finished, and which were being read."""
 
@@ -268,6 +282,12 @@ def _pooled(
                 while next_index in ready:
                     yield containers[next_index], ready.pop(next_index)
                     next_index += 1
+        except _Interrupted as stop:
+            # keep what had finished, also behind a container still being read, then stop
+            ready.update(stop.finished)
+            for index in sorted(ready):
+                yield containers[index], ready[index]
+            raise KeyboardInterrupt from None
         except _Broken as broken:
             if size == 1 or len(broken.suspects) == 1:
                 culprit = min(broken.suspects or {broken.unfinished[0]})
@@ -299,6 +319,8 @@ def _round(
         for i in indexes:
             try:
                 outcome = futures[i].result()
+            except KeyboardInterrupt:
+                raise _Interrupted(_finished(futures, i)) from None
             except BrokenProcessPool:
                 done = {j for j, f in futures.items() if f.done() and f.exception() is None}
                 for j in sorted(done):
