@@ -70,10 +70,15 @@ def run(seed: int | None = None, workdir: Path | None = None) -> Results:
 def scan(path: Path) -> dict[str, list[Finding]]:
     """Findings of a default scan of the SQLite file, keyed by table.column."""
     from piscan.scan import ScanConfig, Scanner
+    from piscan.sources.fileopts import FileOptions
     from piscan.sources.sql import SqlOptions
 
+    # one process (no --jobs workers), so this process's CPU time is all of the scan's
     config = ScanConfig(
-        targets=(str(path),), policies=tuple(load_policy(p) for p in POLICIES), sql=SqlOptions()
+        targets=(str(path),),
+        policies=tuple(load_policy(p) for p in POLICIES),
+        sql=SqlOptions(),
+        files=FileOptions(jobs=1),
     )
     result = Scanner(config).run()
     if result.skipped:
