@@ -20,11 +20,10 @@ CONTRADICTION_MIN_VALUES = 10
 CONTRADICTION_SHARE = 0.8
 PROSE_SHARE = 0.5  # columns with this share of sentences or documents are judged as prose
 _MAX_DISTINCT = 10_000
-_EPS = 1e-9
+_EPS = 1e-9  # scores are summed as floats; 0.4 * n / n must still pass a 0.4 floor
 SETTLE_MATCHES = 100  # matches before a mean score or a distinct ratio counts as settled
-SCORE_MARGIN = 0.05  # scores are summed as floats; 0.4 * n / n must still pass a 0.4 floor
-
-
+SCORE_MARGIN = 0.05  # a mean score this far below min_score will not climb back
+# shapes and the shares that make them count: a column judged as prose, a name contradicted
 _SHAPE_BARS = ((PROSE, PROSE_SHARE), (NOT_PERSONAL, CONTRADICTION_SHARE))
 
 

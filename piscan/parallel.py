@@ -12,17 +12,18 @@ import logging
 import multiprocessing
 import os
 import signal
-from collections import OrderedDict, deque
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from piscan.aggregate import ColumnTally
 from piscan.detectors.names import context_words, name_hits
 from piscan.errors import SkipError
-from piscan.model import Column, Detection, Record, Skipped, ValueKind
+from piscan.model import Column, Skipped, ValueKind
 from piscan.outcome import Outcome
 from piscan.records import Prepared, normalize
 from piscan.sources.base import Container, Source
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 FILES_PER_WORKER = 4  # a worker is started for every this many files, up to --jobs
 TABLES_PER_WORKER = 4  # ... and for every this many tables
-CACHE_ENTRIES = 20_000  # log fields repeat: distinct short values are analyzed once per worker
-CACHE_CHARS = 200
 
 
 @dataclass
@@ -47,9 +46,7 @@ class _Field:
     first: dict[str, int] = field(default_factory=dict)  # entity -> first line of a detection
 
 
-def scan_file(
-    scanner: Scanner, source: FileSource, container: Container, cache: CachedPresidio
-) -> Outcome:
+def scan_file(scanner: Scanner, source: FileSource, container: Container) -> Outcome:
     """Read one file and tally each of its fields; bad input becomes a skipped entry."""
     out, fields, lines = Outcome(), {}, {}
     public = source.public
@@ -58,7 +55,7 @@ def scan_file(
             lines[batch.unit] = lines.get(batch.unit, 0) + batch.rows
             for key, raw in batch.values.items():
                 fld = fields.get(key) or fields.setdefault(key, _new_field(source, container, key, batch))
-                _scan(scanner, fld, raw, batch.lines[key], cache)
+                _scan(scanner, fld, raw, batch.lines[key])
         out.scanned = True
     except SkipError as exc:
         out.skipped.append(Skipped(public, container.path, str(exc)))
@@ -94,13 +91,8 @@ def scan_tables(
     """(container, outcome) in the tables' order, from workers when there are enough tables:
     each worker opens its own connection, and sampling is seeded, so results do not depend on
     which worker read a table."""
-    jobs = scanner.config.files.jobs or _cores()
-    workers = min(jobs, len(containers) // TABLES_PER_WORKER)
-    if workers < 2 or not target or _in_memory(target):
-        for container in containers:
-            yield container, scan_table(scanner, source, container)
-        return
-    yield from _pooled(scanner, containers, target, workers, _worker_state(source))
+    one = partial(scan_table, scanner, source)
+    yield from _in_order(scanner, source, containers, target, TABLES_PER_WORKER, one)
 
 
 def _in_memory(target: str) -> bool:
@@ -117,10 +109,10 @@ def _new_field(source: FileSource, container: Container, key: str, batch: Any) -
 
 
 def _scan(
-    scanner: Scanner, fld: _Field, raw: list[object], lines: list[int | None], cache: CachedPresidio
+    scanner: Scanner, fld: _Field, raw: list[object], lines: list[int | None]
 ) -> None:
     prepared, firsts = prepare_lines(raw, lines, fld.column.kind, scanner.config.sql.max_cell_chars)
-    detections = scanner.detect(fld.tally, fld.column, prepared, cache)
+    detections = scanner.detect(fld.tally, fld.column, prepared, media=True)
     fld.tally.add(0, prepared.non_null, prepared.weights, detections)
     for d in detections:
         line = firsts[d.value_index] if d.value_index is not None else None
@@ -152,50 +144,29 @@ def prepare_lines(
     return prepared, firsts
 
 
-class CachedPresidio:
-    """Presidio with a bounded (least recently used) memory of short values already analyzed in
-    the same context: log fields repeat, and Presidio's time per value dominates a file scan."""
-
-    def __init__(self, presidio: Any) -> None:
-        self.presidio = presidio
-        self.cache: OrderedDict[tuple[tuple[str, ...], str], tuple[Detection, ...]] = OrderedDict()
-
-    def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
-        """Detections in value order, exactly as Presidio gives them."""
-        per_value: dict[int, tuple[Detection, ...]] = {}
-        misses = []
-        for i, value in enumerate(record.values):
-            if isinstance(value, str):
-                hit = self.cache.get((context, value))
-                if hit is None:
-                    misses.append(i)
-                else:
-                    per_value[i] = hit
-                    self.cache.move_to_end((context, value))
-        if misses:
-            sub = replace(record, values=tuple(record.values[i] for i in misses))
-            fresh: dict[int, list[Detection]] = {}
-            for d in self.presidio.detect(sub, context):
-                fresh.setdefault(misses[d.value_index], []).append(d)  # type: ignore[index]
-            for i in misses:
-                per_value[i] = tuple(fresh.get(i, ()))
-                if len(record.values[i]) <= CACHE_CHARS:  # type: ignore[arg-type]
-                    self.cache[(context, record.values[i])] = per_value[i]  # type: ignore[index]
-            while len(self.cache) > CACHE_ENTRIES:
-                self.cache.popitem(last=False)
-        return [replace(d, value_index=i) for i in sorted(per_value) for d in per_value[i]]
-
-
 def scan_files(
     scanner: Scanner, source: FileSource, containers: list[Container], target: str
 ) -> Iterator[tuple[Container, Outcome]]:
     """(container, outcome) in the containers' order, from workers when there are enough files."""
+    one = partial(scan_file, scanner, source)
+    yield from _in_order(scanner, source, containers, target, FILES_PER_WORKER, one)
+
+
+def _in_order(
+    scanner: Scanner,
+    source: Source,
+    containers: list[Container],
+    target: str,
+    per_worker: int,
+    one: Callable[[Container], Outcome],
+) -> Iterator[tuple[Container, Outcome]]:
+    """A worker for every ``per_worker`` containers, up to --jobs; in this process when that
+    makes fewer than two, or when a worker could not open the target itself."""
     jobs = scanner.config.files.jobs or _cores()
-    workers = min(jobs, len(containers) // FILES_PER_WORKER)
-    if workers < 2 or not target:
-        cache = CachedPresidio(scanner.presidio)
+    workers = min(jobs, len(containers) // per_worker)
+    if workers < 2 or not target or _in_memory(target):
         for container in containers:
-            yield container, scan_file(scanner, source, container, cache)
+            yield container, one(container)
         return
     yield from _pooled(scanner, containers, target, workers, _worker_state(source))
 
@@ -248,7 +219,7 @@ def _start_worker(
     source = opener(target, config.sql, config.files)
     if state is not None:
         source.adopt_worker_state(state)
-    _WORKER.update(scanner=scanner, source=source, cache=CachedPresidio(scanner.presidio), started=started)
+    _WORKER.update(scanner=scanner, source=source, started=started)
 
 
 def _work(index: int, container: Container) -> Outcome:
@@ -256,7 +227,7 @@ def _work(index: int, container: Container) -> Outcome:
     source = _WORKER["source"]
     if not isinstance(source, FileSource):
         return scan_table(_WORKER["scanner"], source, container)
-    return scan_file(_WORKER["scanner"], source, container, _WORKER["cache"])
+    return scan_file(_WORKER["scanner"], source, container)
 
 
 def _context() -> Any:

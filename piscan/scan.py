@@ -107,9 +107,9 @@ class Scanner:
 
     @cached_property
     def cached(self) -> Any:
-        """Presidio with a bounded memory of values already analyzed under the same column words:
-        status, product and currency vocabularies repeat from table to table."""
-        from piscan.parallel import CachedPresidio
+        """Presidio with a bounded memory of values already analyzed under the same column words,
+        one per process: log fields, status and product vocabularies repeat."""
+        from piscan.detectors.cache import CachedPresidio
 
         return CachedPresidio(self.presidio)
 
@@ -167,20 +167,20 @@ class Scanner:
         self._merge(source, scan_tables(self, source, containers, target), len(containers), state)
 
     def detect(
-        self, tally: ColumnTally, column: Column, prepared: Prepared, files: Any = None
+        self, tally: ColumnTally, column: Column, prepared: Prepared, media: bool = False
     ) -> list[Detection]:
-        """Detections for one batch of a location's distinct values (``files``: the file scan's
-        cached Presidio; binaries then go to the media detector when it is installed)."""
+        """Detections for one batch of a location's distinct values (``media``: a file's, whose
+        binaries go to the media detector when it is installed)."""
         tally.kinds |= prepared.kinds
         record = Record(tally.location, column, tuple(prepared.values))
         context = tally.context
         detections = []
         if any(isinstance(v, str) for v in record.values):
-            detections += (files or self.cached).detect(record, context)
+            detections += self.cached.detect(record, context)
         if any(isinstance(v, bytes) for v in record.values):
             # In files, media detection (faces, EXIF, recordings by signature) replaces the bare
             # signatures: a photo is personal data when it shows a face.
-            binary = self.media if files is not None and self.media is not None else self.signatures
+            binary = self.media if media and self.media is not None else self.signatures
             detections += binary.detect(record, context)
         vectors = VectorDetector(tuple(h.entity for h in tally.name_hits))
         detections += vectors.detect(record, context)

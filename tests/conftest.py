@@ -145,3 +145,48 @@ def run_cli(*args: str) -> Run:
 def cli():
     """The CLI runner."""
     return run_cli
+
+
+def _running(admin: sa.Engine, db: str, needle: str) -> bool:
+    """Whether PostgreSQL is running a query containing ``needle`` in database ``db``."""
+    query = sa.text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND state = 'active'"
+        " AND pid <> pg_backend_pid() AND strpos(query, :needle) > 0"
+    )
+    with admin.connect() as conn:
+        return bool(conn.execute(query, {"db": db, "needle": needle}).scalar())
+
+
+def interrupt_scan(
+    admin: sa.Engine, url: str, needle: str, *args: str, after: float = 0.0
+) -> tuple[int, str, str]:
+    """Run ``python -m piscan ARGS``, send Ctrl-C ``after`` seconds once the database runs a query
+    containing ``needle``, and return (exit code, stdout, stderr)."""
+    import signal
+    import subprocess
+    import time
+
+    db = sa.make_url(url).database
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "piscan", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a shell that started pytest in the background may have left SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _running(admin, db, needle):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, f"the scan never reached {needle}"
+            time.sleep(0.2)
+        time.sleep(after)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return proc.returncode, stdout, stderr

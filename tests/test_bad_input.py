@@ -7,18 +7,14 @@ import csv
 import importlib.util
 import io
 import json
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import MARIA_HOST, ROOT, Run, new_maria_database, new_pg_database
+from conftest import MARIA_HOST, Run, interrupt_scan, new_maria_database, new_pg_database
 from sqlalchemy.pool import NullPool
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/x"
@@ -424,44 +420,14 @@ def test_malformed_policy_names_file_key_and_problem(cli, tmp_path, sqlite_with_
 
 
 # -- 9. Ctrl-C ------------------------------------------------------------------------------------
-def _running(admin: sa.Engine, db: str, needle: str) -> bool:
-    query = sa.text(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND state = 'active'"
-        " AND pid <> pg_backend_pid() AND strpos(query, :needle) > 0"
-    )
-    with admin.connect() as conn:
-        return bool(conn.execute(query, {"db": db, "needle": needle}).scalar())
-
-
 def test_ctrl_c_prints_what_was_found_so_far(pg_db, pg_admin):
     url = pg_db(
         "CREATE TABLE customers (id int, email text)",
         "INSERT INTO customers SELECT i, 'client' || i || '@example.com' FROM generate_series(1, 30) i",
         "CREATE VIEW zz_slow AS SELECT pg_sleep(30)::text AS note",
     )
-    db = sa.make_url(url).database
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "piscan", "scan", url, "-f", "csv", "--views"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        # a shell that started pytest in the background may have left SIGINT ignored
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not _running(pg_admin, db, "zz_slow"):  # the first table is done: the view is read
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the scan never reached the slow view"
-            time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    run = Run(proc.returncode, stdout, stderr)
+    code, stdout, stderr = interrupt_scan(pg_admin, url, "zz_slow", "scan", url, "-f", "csv", "--views")
+    run = Run(code, stdout, stderr)
     assert run.code == 130, run
     _clean(run)
     found = _found(_csv(run))

@@ -7,7 +7,7 @@ import struct
 
 import sqlalchemy as sa
 
-from tests.conftest import new_pg_database
+from tests.conftest import interrupt_scan, new_pg_database
 
 
 def _results(cli, url: str, jobs: str) -> tuple[list, list]:
@@ -52,13 +52,6 @@ def test_workers_read_tables_as_one_process_does(cli, pg_admin) -> None:
 
 
 def test_ctrl_c_keeps_tables_finished_behind_a_slow_one(pg_admin) -> None:
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from tests.test_bad_input import ROOT, _running
-
     statements = ["CREATE VIEW aa_slow AS SELECT pg_sleep(60)::text AS note"]
     for t in range(1, 10):
         statements += [
@@ -71,31 +64,13 @@ def test_ctrl_c_keeps_tables_finished_behind_a_slow_one(pg_admin) -> None:
         for statement in statements:
             conn.execute(sa.text(statement))
     engine.dispose()
-    db = sa.make_url(url).database
     args = ["scan", url, "-f", "json", "-q", "--views", "--jobs", "2", "--timeout", "120"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "piscan", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
     try:
-        deadline = time.monotonic() + 60
-        while not _running(pg_admin, db, "aa_slow"):  # one worker is stuck on the first container
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the scan never reached the slow view"
-            time.sleep(0.2)
-        time.sleep(6)  # the other worker reads the nine small tables meanwhile
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=30)
+        # one worker is stuck on the first container; the other reads the nine small tables
+        code, stdout, stderr = interrupt_scan(pg_admin, url, "aa_slow", *args, after=6)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
         drop()
-    assert proc.returncode == 130, stderr
+    assert code == 130, stderr
     doc = json.loads(stdout)
     assert doc["interrupted"] is True
     found = {r["location"] for r in doc["results"] if r["entity"] == "EMAIL_ADDRESS"}

@@ -120,14 +120,14 @@ class BatchedAnalyzer:
         self._order = {g: i for i, g in enumerate(self.gates)}
         self.ner = [g for g in self.gates if g.ner]
         self.always = [g for g in self.gates if g.always and not g.ner]
+        self.gated = [g for g in self.gates if not g.always]
 
     def candidates(self, texts: Sequence[str], wordy: Sequence[bool]) -> list[list[Gate]]:
         """The gates to run per value: those touched, plus NER on wordy values, plus the ungated."""
-        gated = [g for g in self.gates if not g.always]
-        hits = touched(texts, gated)
+        hits = touched(texts, self.gated)
         out = []
         for i, found in enumerate(hits):
-            run = [gated[g] for g in found] + self.always
+            run = [self.gated[g] for g in found] + self.always
             if wordy[i]:
                 run += self.ner
             # the registry's order, as the engine runs them: equal results keep the first one

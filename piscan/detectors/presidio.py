@@ -143,7 +143,7 @@ def _phone_recognizer(conf: dict[str, Any]) -> Any:
 
 # Components entity recognition does not need: ``ner`` has its own token-to-vector layer. Context
 # words are matched against lower-cased tokens instead of lemmas (see PresidioDetector._artifacts).
-UNUSED_PIPES = ["parser", "senter", "tagger", "attribute_ruler", "lemmatizer"]
+UNUSED_PIPES = ("parser", "senter", "tagger", "attribute_ruler", "lemmatizer")
 
 
 def load_spacy(model: str, exclude: tuple[str, ...] = ("parser", "senter")) -> Any:
@@ -171,7 +171,7 @@ def build_engine(model: str = DEFAULT_MODEL, extra: tuple[Path, ...] = ()) -> An
         models=[{"lang_code": LANGUAGE, "model_name": model}],
         ner_model_configuration=NerModelConfiguration(labels_to_ignore=_NER_IGNORED),
     )
-    nlp_engine.nlp = {LANGUAGE: load_spacy(model, tuple(UNUSED_PIPES))}  # loaded by us: no download path
+    nlp_engine.nlp = {LANGUAGE: load_spacy(model, UNUSED_PIPES)}  # loaded by us: no download path
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp_engine)
     registry.recognizers = [r for r in registry.recognizers if r.name not in _DROP]
