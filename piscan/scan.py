@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,7 +20,8 @@ from piscan.detectors.presidio import DEFAULT_MODEL, PresidioDetector, build_eng
 from piscan.detectors.signatures import SignatureDetector
 from piscan.detectors.vectors import VectorDetector
 from piscan.errors import TargetError
-from piscan.model import Column, Coverage, Detection, Finding, Record, ScanResult, Skipped
+from piscan.model import Column, Detection, Record, ScanResult, Skipped
+from piscan.outcome import Outcome
 from piscan.policy import Policy
 from piscan.records import Prepared
 from piscan.rules import rules_digest
@@ -80,13 +81,10 @@ class NoProgress:
 
 
 @dataclass
-class _State:
-    findings: list[Finding] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    notes: list[Skipped] = field(default_factory=list)
-    coverage: list[Coverage] = field(default_factory=list)
+class _State(Outcome):
+    """The whole scan's outcome so far, and how many tables or files were read to the end."""
+
     tables: int = 0
-    interrupted: bool = False
 
 
 class Scanner:
