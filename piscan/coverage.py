@@ -90,14 +90,18 @@ def coverage_line(result: ScanResult) -> str | None:
     if not short and not empty_sources(result):
         return None
     read = ", ".join(f"{r} of {a} {kind}" for kind, (a, r) in sorted(asked.items()))
-    missed = [f"{a - r} {kind}" for kind, (a, r) in sorted(asked.items()) if a > r]
+    missed = [_count(a - r, kind) for kind, (a, r) in sorted(asked.items()) if a > r]
     if columns:
-        missed.append(f"{columns} column{'s' if columns != 1 else ''}")
+        missed.append(_count(columns, "columns"))
     text = f"read {read}" + (f"; not read: {', '.join(missed)}" if missed else "")
     empty = empty_sources(result)
     if empty:
         text += f"; nothing read from {', '.join(empty)}"
     return text
+
+
+def _count(n: int, plural: str) -> str:
+    return f"{n} {plural if n != 1 else plural[:-1]}"
 
 
 def _is_column(result: ScanResult, source: str, location: str) -> bool:
