@@ -290,3 +290,24 @@ def test_baseline_commands_take_every_scan_option_that_changes_findings():
         "source_name",
         "jobs",
     } <= {p.name for p in baseline.commands["create"].params}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("a.sqlite", "b.sqlite", "--source-name", "shop"), "--source-name names one target"),
+        (("a.sqlite", "--source-name", "two words"), "source name 'two words'"),
+    ],
+)
+def test_source_names_are_checked_before_the_scan(cli, workdir, args, message):
+    for name in ("a.sqlite", "b.sqlite"):
+        shutil.copy(workdir / "x.sqlite", workdir / name)
+    run = cli("scan", *args, "-q")
+    assert run.code == 2 and message in run.stderr and len(run.stderr.splitlines()) == 1, run
+
+
+def test_no_baseline_is_written_from_a_scan_that_read_nothing(cli, workdir):
+    (workdir / "empty").mkdir()
+    run = cli("baseline", "create", "empty", "-o", "base.json", *REVIEW, "-q")
+    assert run.code == 3 and "nothing was read from empty: the baseline was not written" in run.stderr, run
+    assert not (workdir / "base.json").exists()
