@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -174,39 +174,32 @@ def compare(result: ScanResult, baseline: list[Entry]) -> Comparison:
             seen.add(fp)
         else:
             new.append(v)
-    stale = [e for fp, e in by_fp.items() if fp not in seen and _looked_at(result, e)]
+    looked_at = _scope(result)
+    stale = [e for fp, e in by_fp.items() if fp not in seen and looked_at(e)]
     return Comparison(tuple(new), tuple(known), tuple(stale), _unmatched(result, known, baseline))
 
 
-def _looked_at(result: ScanResult, entry: Entry) -> bool:
-    """Whether this scan could have found the entry: its source and policy were scanned, its
+def _scope(result: ScanResult) -> Callable[[Entry], bool]:
+    """Whether this scan could have found an entry: its source and policy were scanned, its
     table or file was not skipped, and, with --include/--exclude, it was read."""
-    if result.interrupted or entry.policy not in {p.id for p in result.policies}:
-        return False
-    read = {s.identity for s in result.sources if s.opened}
-    if entry.identity not in read:
-        return False
-    skipped = {
-        s.location for s in result.skipped if s.location and _identity_of(result, s.source) == entry.identity
-    }
-    if any(_inside(entry.location, where) for where in skipped):
-        return False
+    policies = {p.id for p in result.policies}
+    opened = {s.identity for s in result.sources if s.opened}
+    identity_of = {s.source: s.identity for s in result.sources}
+    skipped = {(identity_of.get(s.source, ""), s.location) for s in result.skipped if s.location}
     selector = result.settings.get("selector") or {}
-    if isinstance(selector, dict) and (selector.get("include") or selector.get("exclude")):
-        containers = {
-            c.location.container or c.location.path
-            for c in result.coverage
-            if c.location.identity == entry.identity
-        }
-        return any(_inside(entry.location, where) for where in containers)
-    return True
+    filtered = isinstance(selector, dict) and bool(selector.get("include") or selector.get("exclude"))
+    read = {(c.location.identity, c.location.container or c.location.path) for c in result.coverage}
 
+    def looked_at(entry: Entry) -> bool:
+        if result.interrupted or entry.policy not in policies or entry.identity not in opened:
+            return False
+        if any(ident == entry.identity and _inside(entry.location, w) for ident, w in skipped):
+            return False
+        return not filtered or any(
+            ident == entry.identity and _inside(entry.location, w) for ident, w in read
+        )
 
-def _identity_of(result: ScanResult, public: str) -> str:
-    for s in result.sources:
-        if s.source == public:
-            return s.identity
-    return ""
+    return looked_at
 
 
 def _inside(location: str, where: str) -> bool:

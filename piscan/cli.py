@@ -424,14 +424,13 @@ def _scan_request(given: dict[str, Any], output: Path | None):
     from piscan.baseline_cmds import ScanRequest
     from piscan.runner import prepare
 
-    given = dict(given)
-    given["policies"] = given.pop("policy", None)
-    settings = _settings(given)
+    settings = _settings_only(given)
     config = prepare(settings, (output,) if output else ())
     return ScanRequest(settings, config, lambda: _run_scan(settings, config))
 
 
 def _settings_only(given: dict[str, Any]) -> dict[str, Any]:
+    """Resolved settings from a baseline command's scan options (``policy`` as ``policies``)."""
     given = dict(given)
     given["policies"] = given.pop("policy", None)
     return _settings(given)

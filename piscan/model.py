@@ -145,11 +145,6 @@ class SourceCoverage:
     scanned: int  # read to the end
     opened: bool = True  # False when the target itself could not be opened
 
-    @property
-    def skipped(self) -> int:
-        """Tables or files found but not read to the end."""
-        return max(self.asked - self.scanned, 0)
-
 
 @dataclass(frozen=True)
 class CategoryInfo:

@@ -154,9 +154,8 @@ class Scanner:
             source.close()
         return source.public
 
-    def _scan_source(self, source: Source, state: _State, target: str = "", ident: str = "") -> None:
+    def _scan_source(self, source: Source, state: _State, target: str, ident: str) -> None:
         kind = "files" if isinstance(source, FileSource) else "tables"
-        ident = ident or self.config.identity(target or source.public)
         try:
             containers = list(source.discover())
         except TargetError as exc:
