@@ -502,7 +502,9 @@ def explain(
 
         settings = _settings(given)
         settings["include"], settings["exclude"] = selector_for(location), []
-        result = _run_scan(settings)
+        from piscan.runner import prepare
+
+        result = _run_scan(settings, prepare(settings))  # targets open before the models load
         text, found = explain_text(result, location)
         typer.echo(text, nl=False)
         return ExitCode.OK if found else ExitCode.ERROR

@@ -266,3 +266,11 @@ def test_an_output_folder_that_is_not_writable_fails_before_the_scan(cli, sqlite
     run = _run_as_nobody("scan", str(sqlite_copy.parent), "-f", "json", "-o", str(out / "r.json"), "-q")
     assert run["code"] == ExitCode.ERROR, run
     assert run["stderr"] == f"piscan: error: --output {out / 'r.json'}: folder {out} is not writable\n"
+
+
+def test_explain_with_a_mistyped_target_fails_before_loading_models(tmp_path):
+    code, _, models_loaded, stderr = _probe(
+        "explain", "main.customers.email", "-t", "shop.sqlit", cwd=tmp_path
+    )
+    assert code == ExitCode.ERROR and not models_loaded, stderr
+    assert stderr == "piscan: error: no such file or folder, and not a database URL: shop.sqlit\n"
