@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 from collections.abc import Callable
@@ -75,6 +76,28 @@ Views = Annotated[
 ]
 Quiet = Annotated[
     bool | None, typer.Option("--quiet/--progress", "-q", help="No progress display.", show_default=False)
+]
+SourceName = Annotated[
+    str | None,
+    typer.Option(
+        help="Name the (single) target, so baselines match however and wherever it is spelled."
+        " [default: its canonical identity; config: sources]",
+        show_default=False,
+    ),
+]
+FailOnSkipped = Annotated[
+    bool | None,
+    typer.Option(
+        "--fail-on-skipped/--allow-skipped",
+        help="Exit 3 when any table, file or column was skipped. [default: allow; config: fail_on_skipped]",
+        show_default=False,
+    ),
+]
+MaxSkipped = Annotated[
+    int | None,
+    typer.Option(
+        min=0, help="Exit 3 when more tables, files or columns than this were skipped.", show_default=False
+    ),
 ]
 
 
@@ -159,6 +182,9 @@ def scan(
         str | None, typer.Option(help="Inventory store URL. [default: SQLite in the user data folder]")
     ] = None,
     quiet: Quiet = None,
+    source_name: SourceName = None,
+    fail_on_skipped: FailOnSkipped = None,
+    max_skipped: MaxSkipped = None,
 ) -> None:
     """Scan targets and report personal data per location, judged against each policy."""
     given = dict(locals())
@@ -177,14 +203,14 @@ def _settings(given: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def _run_scan(settings: dict[str, Any]):
+def _run_scan(settings: dict[str, Any], config=None):
     from rich.console import Console
 
     from piscan.progress import RichProgress
     from piscan.runner import build_config
     from piscan.scan import NoProgress, Scanner
 
-    config = build_config(settings)
+    config = config or build_config(settings)
     err = Console(stderr=True)
     progress = RichProgress(err) if err.is_terminal and not settings["quiet"] else NoProgress()
     return Scanner(config, progress).run()
@@ -192,23 +218,47 @@ def _run_scan(settings: dict[str, Any]):
 
 def _scan(given: dict[str, Any]) -> int:
     from piscan import baseline as bl
-    from piscan.runner import Outcome, judge
+    from piscan.runner import Outcome, judge, prepare, skip_limit
 
     settings = _settings(given)
     fmt = Format(settings["format"])
-    entries = bl.read(Path(settings["baseline"])) if settings["baseline"] else None
-    result = _run_scan(settings)
-    outcome = Outcome(result, bl.compare(result, entries) if entries is not None else None)
+    config = prepare(settings, (settings["output"],))
+    base = _read_baseline(Path(settings["baseline"]), config) if settings["baseline"] else None
+    result = _run_scan(settings, config)
+    outcome = Outcome(result, bl.compare(result, list(base.entries)) if base is not None else None)
     _report(result, fmt, settings["output"])
     for s in result.skipped:  # typer.echo: a rich console would wrap the line at 80 columns
         typer.echo(f"piscan: skipped {_where(s.source, s.location)}: {s.reason}", err=True)
+    _say_coverage(result)
     if outcome.comparison is not None:
         _say_baseline(outcome.comparison)
     if settings["record"] or given.get("store"):
         _record(result, settings["store"])
     if result.interrupted:
         typer.echo("piscan: interrupted: the report above holds what was found so far", err=True)
-    return judge(outcome, settings["fail_on"])
+    return judge(outcome, settings["fail_on"], skip_limit(settings))
+
+
+def _read_baseline(path: Path, config):
+    """A baseline read under the scan's identity rules; an old version says how to rewrite it."""
+    from piscan import baseline as bl
+
+    base = bl.read(path, dict(config.names), config.root)
+    if base.version < bl.BASELINE_VERSION:
+        typer.echo(
+            f"piscan: baseline {path} is version {base.version}: read and matched by source identity;"
+            " `piscan baseline update` rewrites it as version 2",
+            err=True,
+        )
+    return base
+
+
+def _say_coverage(result) -> None:
+    from piscan.coverage import coverage_line
+
+    line = coverage_line(result)
+    if line:
+        typer.echo(f"piscan: coverage: {line}", err=True)
 
 
 def _report(result, fmt: Format, output: str | None) -> None:
@@ -239,6 +289,12 @@ def _say_baseline(comparison) -> None:
         typer.echo(f"piscan: new: {v.finding.location.path} {v.finding.entity} {v.policy} {state}", err=True)
     for e in comparison.stale:
         typer.echo(f"piscan: stale: {e.location} {e.entity} {e.policy} (no longer found)", err=True)
+    for public, identity in comparison.unmatched:
+        typer.echo(
+            f"piscan: warning: the baseline matches nothing of {public} (identity {identity}):"
+            " was it made under another name? see --source-name",
+            err=True,
+        )
 
 
 def _record(result, store_url: str | None) -> None:
@@ -263,39 +319,128 @@ def _emit(text: str, output: Path | None) -> None:
         raise PiscanError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
+# Options of `scan` that do not change which findings there are: the baseline commands take
+# every other one, defined once (in `scan`).
+_NOT_FOR_BASELINES = frozenset({"fmt", "output", "fail_on", "baseline", "record", "store", "examples"})
+
+
+def _with_scan_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a baseline command every finding-changing option of ``scan`` (passed in ``**given``)."""
+    own = inspect.signature(command, eval_str=True)
+    params = [p for p in own.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    taken = {p.name for p in params}
+    params += [
+        p
+        for p in inspect.signature(scan, eval_str=True).parameters.values()
+        if p.name not in taken and p.name not in _NOT_FOR_BASELINES
+    ]
+    command.__signature__ = own.replace(parameters=params)  # type: ignore[attr-defined]
+    return command
+
+
+BaselineFile = Annotated[Path, typer.Option("--baseline", "-b", help="The baseline file.")]
+Reason = Annotated[str, typer.Option(help="Why these findings are accepted (required).", show_default=False)]
+Reviewer = Annotated[str, typer.Option(help="Who reviewed them (required).", show_default=False)]
+
+
 @baseline_app.command("create")
+@_with_scan_options
 def baseline_create(
-    targets: Targets = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Baseline file to write.")] = Path(
         "piscan-baseline.json"
     ),
-    policy: Policy = None,
-    config: ConfigFile = None,
-    reason: Annotated[str, typer.Option(help="Why these findings are accepted.")] = "",
-    reviewer: Annotated[str, typer.Option(help="Who reviewed them.")] = "",
-    include: Include = None,
-    exclude: Exclude = None,
-    sample: Sample = None,
-    full: Full = None,
-    views: Views = None,
-    quiet: Quiet = None,
+    reason: Reason = "",
+    reviewer: Reviewer = "",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing baseline file.")] = False,
+    **given: Any,
 ) -> None:
-    """Scan and write every current finding to a baseline file as reviewed."""
-    given = dict(locals())
-    given["policies"] = given.pop("policy")
-    out, why, who = given.pop("output"), given.pop("reason"), given.pop("reviewer")
+    """Scan and write every current finding to a new baseline file as reviewed."""
 
     def create() -> int:
-        from piscan import baseline as bl
+        from piscan import baseline_cmds
 
-        result = _run_scan(_settings(given))
-        if result.interrupted:
-            raise PiscanError("interrupted: no baseline written")
-        count = bl.write(out, result, why, who)
-        typer.echo(f"piscan: wrote {count} reviewed findings to {out}", err=True)
-        return ExitCode.ERROR if any(s.location == "" for s in result.skipped) else ExitCode.OK
+        request = lambda: _scan_request(given, output)  # noqa: E731
+        return _say(baseline_cmds.create(request, output, reason, reviewer, force))
 
     _run(create)
+
+
+@baseline_app.command("add")
+@_with_scan_options
+def baseline_add(
+    baseline_file: BaselineFile = Path("piscan-baseline.json"),
+    reason: Reason = "",
+    reviewer: Reviewer = "",
+    **given: Any,
+) -> None:
+    """Scan and add the findings not yet in the baseline, with their own reason; keep every entry."""
+
+    def add() -> int:
+        from piscan import baseline_cmds
+
+        request = lambda: _scan_request(given, baseline_file)  # noqa: E731
+        return _say(baseline_cmds.add(request, baseline_file, reason, reviewer, prune=False))
+
+    _run(add)
+
+
+@baseline_app.command("update")
+@_with_scan_options
+def baseline_update(
+    baseline_file: BaselineFile = Path("piscan-baseline.json"),
+    reason: Reason = "",
+    reviewer: Reviewer = "",
+    **given: Any,
+) -> None:
+    """Scan, add new findings with their own reason, drop stale entries; keep the reviewed rest."""
+
+    def update() -> int:
+        from piscan import baseline_cmds
+
+        request = lambda: _scan_request(given, baseline_file)  # noqa: E731
+        return _say(baseline_cmds.add(request, baseline_file, reason, reviewer, prune=True))
+
+    _run(update)
+
+
+@baseline_app.command("show")
+@_with_scan_options
+def baseline_show(baseline_file: BaselineFile = Path("piscan-baseline.json"), **given: Any) -> None:
+    """List the entries (location, entity, reason, reviewer, date); with targets, mark stale ones."""
+
+    def show() -> int:
+        from piscan import baseline_cmds
+
+        request = (lambda: _scan_request(given, None)) if given.get("targets") else None
+        text, messages, code = baseline_cmds.show(baseline_file, request, lambda: _settings_only(given))
+        typer.echo(text, nl=False)
+        return _say((messages, code))
+
+    _run(show)
+
+
+def _scan_request(given: dict[str, Any], output: Path | None):
+    """Settings, a prepared config and a way to run the scan, for the baseline commands."""
+    from piscan.baseline_cmds import ScanRequest
+    from piscan.runner import prepare
+
+    settings = _settings_only(given)
+    config = prepare(settings, (output,) if output else ())
+    return ScanRequest(settings, config, lambda: _run_scan(settings, config))
+
+
+def _settings_only(given: dict[str, Any]) -> dict[str, Any]:
+    """Resolved settings from a baseline command's scan options (``policy`` as ``policies``)."""
+    given = dict(given)
+    given["policies"] = given.pop("policy", None)
+    return _settings(given)
+
+
+def _say(outcome: tuple[list[str], int]) -> int:
+    messages, code = outcome
+    for line in messages:
+        typer.echo(f"piscan: {line}", err=True)
+    return code
 
 
 @app.command()
@@ -357,7 +502,9 @@ def explain(
 
         settings = _settings(given)
         settings["include"], settings["exclude"] = selector_for(location), []
-        result = _run_scan(settings)
+        from piscan.runner import prepare
+
+        result = _run_scan(settings, prepare(settings))  # targets open before the models load
         text, found = explain_text(result, location)
         typer.echo(text, nl=False)
         return ExitCode.OK if found else ExitCode.ERROR

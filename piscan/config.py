@@ -34,6 +34,10 @@ DEFAULTS: dict[str, Any] = {
     "store": None,
     "record": False,
     "quiet": False,
+    "fail_on_skipped": False,
+    "max_skipped": None,
+    "sources": [],
+    "source_name": None,
 }
 
 STARTER = """\
@@ -98,10 +102,30 @@ def load(path: Path | None) -> dict[str, Any]:
 
 
 def resolve(path: Path | None, cli: dict[str, Any]) -> dict[str, Any]:
-    """Defaults, then the config file, then command-line options that were given (not None)."""
-    settings = {**DEFAULTS, **load(path)}
+    """Defaults, then the config file, then command-line options that were given (not None).
+
+    ``root`` is the folder that relative paths in the config file mean (the file's own), and
+    the anchor of source identities; without a config file it is the working folder.
+    """
+    from piscan.targets import anchor
+
+    data = load(path)
+    root = path.resolve().parent if path is not None else Path.cwd()
+    if "targets" in data:
+        data["targets"] = [anchor(t, root) for t in data["targets"]]
+    if "sources" in data:
+        data["sources"] = [(anchor(t, root), name) for t, name in _source_pairs(data["sources"])]
+    settings = {**DEFAULTS, **data}
     settings.update({k: v for k, v in cli.items() if v is not None and v != []})
+    settings["root"] = str(root)
     return settings
+
+
+def _source_pairs(sources: Any) -> list[tuple[str, str]]:
+    """The config's ``sources`` (a table target -> name, or a list of {target, name}) as pairs."""
+    if isinstance(sources, dict):
+        return [(str(t), str(n)) for t, n in sources.items()]
+    return [(str(item["target"]), str(item["name"])) for item in sources]
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

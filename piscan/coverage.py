@@ -55,3 +55,56 @@ def declared_not_seen(result: ScanResult) -> list[Unobserved]:
                     Unobserved(policy.id, cat.id, cat.name, cat.wording, len(scanned), values, smallest)
                 )
     return out
+
+
+def skipped_locations(result: ScanResult) -> int:
+    """Tables, files and columns that were found but not read (whole targets are errors)."""
+    return sum(1 for s in result.skipped if s.location)
+
+
+def empty_sources(result: ScanResult) -> list[str]:
+    """Targets that opened but where nothing was read: an empty folder, an --include that
+    matches nothing, a database whose every table was refused."""
+    return [s.source for s in result.sources if s.opened and s.scanned == 0]
+
+
+def incomplete(result: ScanResult, max_skipped: int | None) -> bool:
+    """Whether the scan did not cover what it was asked to: some target read nothing, or more
+    locations were skipped than ``max_skipped`` allows (None: no limit)."""
+    if empty_sources(result):
+        return True
+    return max_skipped is not None and skipped_locations(result) > max_skipped
+
+
+def coverage_line(result: ScanResult) -> str | None:
+    """One line on how much was not read ("read 2 of 9 tables; 7 tables skipped"), or None
+    when every table and file that was found was read."""
+    asked: dict[str, list[int]] = {}
+    for s in result.sources:
+        if s.opened and s.kind:
+            counts = asked.setdefault(s.kind, [0, 0])
+            counts[0] += s.asked
+            counts[1] += s.scanned
+    columns = sum(1 for s in result.skipped if s.location and _is_column(result, s.source, s.location))
+    short = any(a > r for a, r in asked.values())
+    if not short and not empty_sources(result):
+        return None
+    read = ", ".join(f"{r} of {a} {kind}" for kind, (a, r) in sorted(asked.items()))
+    missed = [_count(a - r, kind) for kind, (a, r) in sorted(asked.items()) if a > r]
+    if columns:
+        missed.append(_count(columns, "columns"))
+    text = f"read {read}" + (f"; not read: {', '.join(missed)}" if missed else "")
+    empty = empty_sources(result)
+    if empty:
+        text += f"; nothing read from {', '.join(empty)}"
+    return text
+
+
+def _count(n: int, plural: str) -> str:
+    return f"{n} {plural if n != 1 else plural[:-1]}"
+
+
+def _is_column(result: ScanResult, source: str, location: str) -> bool:
+    """A skipped column (``schema.table.column``) of a table that was otherwise read."""
+    kinds = {s.source: s.kind for s in result.sources}
+    return kinds.get(source) == "tables" and location.count(".") >= 2

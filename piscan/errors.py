@@ -6,12 +6,17 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Process exit codes: a public contract that CI jobs read."""
+    """Process exit codes: a public contract that CI jobs read (README, "Exit codes").
 
-    OK = 0
-    FINDINGS = 1
-    ERROR = 2
-    INTERRUPTED = 130
+    When several apply, the highest in this order wins: INTERRUPTED / TERMINATED, ERROR,
+    INCOMPLETE, FINDINGS, OK.
+    """
+
+    OK = 0  # clean: everything asked for was read, nothing fails --fail-on
+    FINDINGS = 1  # findings fail --fail-on (new ones only, with --baseline)
+    ERROR = 2  # usage, config or baseline error, or a target that could not be opened
+    INCOMPLETE = 3  # the scan did not cover what it was asked to (nothing read, or --max-skipped)
+    INTERRUPTED = 130  # Ctrl-C: the report holds what was found so far
 
 
 class PiscanError(Exception):

@@ -33,6 +33,9 @@ class Location:
     source: str  # the target without credentials
     parts: tuple[str, ...]
     display: str = ""  # set by sources whose locations are not dotted (``path#field``)
+    # The source's canonical identity (piscan.identity), set by the scan; fingerprints hash it.
+    # Not compared: a location is the same place whether or not its identity was filled in.
+    identity: str = field(default="", compare=False)
 
     @property
     def path(self) -> str:
@@ -132,6 +135,18 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class SourceCoverage:
+    """What one target asked for and what of it was read: a clean report needs both."""
+
+    source: str  # the public form, as reports show it
+    identity: str  # the canonical identity fingerprints use (piscan.identity)
+    kind: str  # "tables" or "files"
+    asked: int  # tables or files found to scan (after --include / --exclude)
+    scanned: int  # read to the end
+    opened: bool = True  # False when the target itself could not be opened
+
+
+@dataclass(frozen=True)
 class CategoryInfo:
     """One category of a policy, as reports show it."""
 
@@ -170,6 +185,7 @@ class ScanResult:
     coverage: tuple[Coverage, ...] = ()  # every location scanned, with its sample size
     tables_scanned: int = 0
     interrupted: bool = False
+    sources: tuple[SourceCoverage, ...] = ()  # per target: asked, scanned, identity
     rules_digest: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 

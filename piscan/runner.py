@@ -51,6 +51,7 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         byte_budget=settings.get("byte_budget") or FileOptions.byte_budget,
         full=settings["full"],
     )
+    root, names = source_names(settings, targets)
     model = settings.get("model") or os.environ.get("PISCAN_SPACY_MODEL")
     extra = {"model": model} if model else {}
     return ScanConfig(
@@ -60,8 +61,32 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         files=files,
         recognizers=tuple(Path(p) for p in settings["recognizers"]),
         examples=settings["examples"],
+        root=root,
+        names=names,
         **extra,
     )
+
+
+def source_names(
+    settings: dict[str, Any], targets: tuple[str, ...]
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The identity root and the (identity, name) pairs of ``--source-name`` and the config's
+    ``sources``; a name for more than one target, or a malformed one, is a usage error."""
+    from piscan.identity import name_table
+
+    root = str(settings.get("root") or Path.cwd())
+    pairs = list(settings.get("sources") or [])
+    if settings.get("source_name"):
+        if len(targets) != 1:
+            raise UsageError(
+                "--source-name names one target: give exactly one, or use sources in piscan.toml"
+            )
+        pairs.append((targets[0], settings["source_name"]))
+    try:
+        table = name_table(pairs, root)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return root, tuple(sorted(table.items()))
 
 
 @dataclass(frozen=True)
@@ -72,13 +97,28 @@ class Outcome:
     comparison: Comparison | None = None
 
 
-def judge(outcome: Outcome, fail_on: str) -> int:
-    """The exit code CI reads: 2 when a target could not be opened, 1 on failing findings."""
+def skip_limit(settings: dict[str, Any]) -> int | None:
+    """How many skipped tables, files or columns the scan tolerates: --fail-on-skipped is 0,
+    else max_skipped, else no limit (None)."""
+    if settings.get("fail_on_skipped"):
+        return 0
+    limit = settings.get("max_skipped")
+    return None if limit is None else int(limit)
+
+
+def judge(outcome: Outcome, fail_on: str, max_skipped: int | None = None) -> int:
+    """The exit code CI reads; the most serious condition wins: interrupted (130), a target that
+    could not be opened (2), the scan did not cover what it was asked to (3), failing
+    findings (1), clean (0)."""
+    from piscan.coverage import incomplete
+
     result = outcome.result
     if result.interrupted:
         return ExitCode.INTERRUPTED
     if any(s.location == "" for s in result.skipped):  # a whole target could not be opened
         return ExitCode.ERROR
+    if incomplete(result, max_skipped):
+        return ExitCode.INCOMPLETE
     verdicts = outcome.comparison.new if outcome.comparison else result.verdicts
     if fail_on == "never":
         return ExitCode.OK
@@ -87,3 +127,15 @@ def judge(outcome: Outcome, fail_on: str) -> int:
     if any(not v.declared for v in verdicts):
         return ExitCode.FINDINGS
     return ExitCode.OK
+
+
+def prepare(settings: dict[str, Any], outputs: tuple[str | Path | None, ...] = ()) -> ScanConfig:
+    """The ScanConfig, once the outputs can be written and the targets open: before any model
+    loads, so a typo fails in a second."""
+    from piscan.preflight import check_output, check_targets
+
+    config = build_config(settings)
+    for output in outputs:
+        check_output(output)
+    check_targets(config)
+    return config

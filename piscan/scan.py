@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,12 +20,12 @@ from piscan.detectors.presidio import DEFAULT_MODEL, PresidioDetector, build_eng
 from piscan.detectors.signatures import SignatureDetector
 from piscan.detectors.vectors import VectorDetector
 from piscan.errors import TargetError
-from piscan.model import Column, Detection, Record, ScanResult, Skipped
+from piscan.model import Column, Detection, Record, ScanResult, Skipped, SourceCoverage
 from piscan.outcome import Outcome
 from piscan.policy import Policy
 from piscan.records import Prepared
 from piscan.rules import rules_digest
-from piscan.sources.base import Container, Source
+from piscan.sources.base import Source
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.files import FileSource
 from piscan.sources.sql import SqlOptions
@@ -45,6 +45,14 @@ class ScanConfig:
     model: str = DEFAULT_MODEL
     recognizers: tuple[Path, ...] = ()
     examples: bool = True
+    root: str = ""  # the folder relative paths' identities are anchored at (piscan.identity)
+    names: tuple[tuple[str, str], ...] = ()  # (canonical identity, user-given name)
+
+    def identity(self, target: str) -> str:
+        """The canonical identity of one target, with its user-given name when it has one."""
+        from piscan.identity import identity
+
+        return identity(target, self.root or None, dict(self.names))
 
     def settings(self) -> dict[str, object]:
         """The effective settings, as reports record them."""
@@ -85,6 +93,7 @@ class _State(Outcome):
     """The whole scan's outcome so far, and how many tables or files were read to the end."""
 
     tables: int = 0
+    sources: list[SourceCoverage] = field(default_factory=list)
 
 
 class Scanner:
@@ -129,25 +138,29 @@ class Scanner:
         return self._result(started, publics, state)
 
     def _scan_target(self, target: str, state: _State) -> str:
+        ident = self.config.identity(target)
         try:
             source = self.opener(target, self.config.sql, self.config.files)
         except TargetError as exc:
             state.skipped.append(Skipped(_public_guess(target), "", str(exc)))
+            state.sources.append(SourceCoverage(_public_guess(target), ident, "", 0, 0, opened=False))
             raise_if_only = len(self.config.targets) == 1
             if raise_if_only:
                 raise
             return _public_guess(target)
         try:
-            self._scan_source(source, state, target)
+            self._scan_source(source, state, target, ident)
         finally:
             source.close()
         return source.public
 
-    def _scan_source(self, source: Source, state: _State, target: str = "") -> None:
+    def _scan_source(self, source: Source, state: _State, target: str, ident: str) -> None:
+        kind = "files" if isinstance(source, FileSource) else "tables"
         try:
             containers = list(source.discover())
         except TargetError as exc:
             state.skipped.append(Skipped(source.public, "", str(exc)))
+            state.sources.append(SourceCoverage(source.public, ident, kind, 0, 0, opened=False))
             return
         finally:
             state.skipped.extend(Skipped(source.public, loc, msg) for loc, msg in source.notices)
@@ -155,14 +168,17 @@ class Scanner:
             notes = getattr(source, "notes", [])  # file sources also say what they did not follow
             state.notes.extend(Skipped(source.public, loc, msg) for loc, msg in notes)
             notes.clear()
-        if isinstance(source, FileSource):
-            self._scan_files(source, containers, state, target)
-            return
         if not containers:
-            state.notes.append(Skipped(source.public, "", "no tables found: nothing to scan"))
-        from piscan.parallel import scan_tables
+            state.notes.append(Skipped(source.public, "", f"no {kind} found: nothing to scan"))
+        from piscan.parallel import scan_files, scan_tables
 
-        self._merge(source, scan_tables(self, source, containers, target), len(containers), state)
+        scan = scan_files if kind == "files" else scan_tables
+        before = state.tables
+        try:
+            self._merge(source, scan(self, source, containers, target), len(containers), state, ident)
+        finally:
+            read = state.tables - before
+            state.sources.append(SourceCoverage(source.public, ident, kind, len(containers), read))
 
     def detect(
         self, tally: ColumnTally, column: Column, prepared: Prepared, media: bool = False
@@ -184,24 +200,19 @@ class Scanner:
         detections += vectors.detect(record, context)
         return detections
 
-    def _scan_files(
-        self, source: FileSource, containers: list[Container], state: _State, target: str
-    ) -> None:
-        """Files, in worker processes when there are enough of them; results come in path order."""
-        from piscan.parallel import scan_files
-
-        if not containers:
-            state.notes.append(Skipped(source.public, "", "no files found: nothing to scan"))
-        self._merge(source, scan_files(self, source, containers, target), len(containers), state)
-
-    def _merge(self, source: Source, outcomes: Any, total: int, state: _State) -> None:
-        """Outcomes of files or tables, in order, into the scan's state; stop on Ctrl-C."""
+    def _merge(self, source: Source, outcomes: Any, total: int, state: _State, ident: str) -> None:
+        """Outcomes of files or tables, in order, into the scan's state (their locations carrying
+        the source's identity); stop on Ctrl-C."""
         self.progress.start(source.public, total)
         try:
             for container, outcome in outcomes:
                 self.progress.table(container.path)
-                state.findings.extend(outcome.findings)
-                state.coverage.extend(outcome.coverage)
+                state.findings.extend(
+                    replace(f, location=replace(f.location, identity=ident)) for f in outcome.findings
+                )
+                state.coverage.extend(
+                    replace(c, location=replace(c.location, identity=ident)) for c in outcome.coverage
+                )
                 state.skipped.extend(outcome.skipped)
                 state.notes.extend(outcome.notes)
                 state.tables += outcome.scanned
@@ -227,6 +238,7 @@ class Scanner:
             coverage=tuple(state.coverage),
             tables_scanned=state.tables,
             interrupted=state.interrupted,
+            sources=tuple(state.sources),
             rules_digest=rules_digest(),
         )
 

@@ -3,6 +3,8 @@ share or S3 prefix read through the file source."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from piscan.errors import TargetError
@@ -13,6 +15,9 @@ from piscan.sources.fs import Filesystem
 from piscan.sources.sql import SqlOptions, SqlSource
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Suffixes that say "this is an SQLite database": such a file without the header is damaged or
+# mistaken, and reading it as text would find nothing and look clean.
+SQLITE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db3", ".s3db", ".sl3"})
 
 
 def open_target(target: str, options: SqlOptions, files: FileOptions | None = None) -> Source:
@@ -24,12 +29,9 @@ def open_target(target: str, options: SqlOptions, files: FileOptions | None = No
     if scheme:
         return SqlSource(target, options)
     path = Path(target).expanduser()
-    if path.is_file() and _is_sqlite(path):
+    kind = _kind(path, target)
+    if kind == "sqlite":
         return SqlSource(f"sqlite:///{path.resolve()}", options, public=target)
-    if not path.exists():
-        raise TargetError(f"no such file or folder, and not a database URL: {redact_text(target)}")
-    if not (path.is_dir() or path.is_file()):
-        raise TargetError(f"not a regular file or folder: {redact_text(target)}")
     from piscan.sources.local import LocalFilesystem
 
     return _file_source(LocalFilesystem(target, follow_symlinks=files.follow_symlinks), options, files)
@@ -52,9 +54,49 @@ def _file_source(fs: Filesystem, options: SqlOptions, files: FileOptions) -> Sou
     return FileSource(fs, files, options.selector, options.max_cell_chars)
 
 
-def _is_sqlite(path: Path) -> bool:
+def _kind(path: Path, target: str) -> str:
+    """``sqlite``, ``file`` or ``folder``, once the path has been opened: a path that cannot be
+    read, or a database file that is not SQLite, is a TargetError rather than a scan that
+    silently reads nothing."""
+    shown = redact_text(target)
     try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise TargetError(f"no such file or folder, and not a database URL: {shown}") from None
+    except OSError as exc:  # PermissionError on a path below an unreadable folder, a loop, ...
+        raise TargetError(f"cannot open {shown}: {exc.strerror or exc}") from None
+    try:
+        if stat.S_ISDIR(st.st_mode):
+            with os.scandir(path) as entries:
+                next(entries, None)
+            return "folder"
+        if not stat.S_ISREG(st.st_mode):
+            raise TargetError(f"not a regular file or folder: {shown}")
         with path.open("rb") as fh:
-            return fh.read(16) == SQLITE_MAGIC
-    except OSError:
-        return False
+            head = fh.read(16)
+    except OSError as exc:
+        what = "folder" if stat.S_ISDIR(st.st_mode) else "file"
+        raise TargetError(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
+    if head == SQLITE_MAGIC or (path.suffix.lower() in SQLITE_SUFFIXES and not st.st_size):
+        return "sqlite"  # SQLite treats an empty file as an empty database
+    if path.suffix.lower() in SQLITE_SUFFIXES:
+        raise TargetError(f"{shown} is named like an SQLite database but is not one (bad header)")
+    return "file"
+
+
+def anchor(target: str, root: Path) -> str:
+    """A target from a config file, with a relative path taken relative to the file's folder
+    (``root``) and written as the working folder opens it; URLs and absolute paths unchanged."""
+    if root.resolve() == Path.cwd().resolve():
+        return target
+    prefix = ""
+    if "://" in target:
+        if not target.lower().startswith("sqlite:///") or target.startswith("sqlite:////"):
+            return target
+        prefix, target = "sqlite:///", target[len("sqlite:///") :]
+        if not target:
+            return prefix
+    path = Path(target).expanduser()
+    if path.is_absolute():
+        return prefix + target
+    return prefix + os.path.relpath(root / path, Path.cwd())

@@ -268,7 +268,10 @@ def test_unreadable_table_and_column_are_skipped_and_the_rest_is_found(cli, rest
         ln.startswith("piscan: skipped ") and ln.endswith("public.secret: " + skipped["public.secret"])
         for ln in lines
     ), run.stderr
-    assert len(lines) == 2, run.stderr
+    assert lines[-1] == "piscan: coverage: read 2 of 3 tables; not read: 1 table, 1 column", run.stderr
+    assert len(lines) == 3, run.stderr
+    run = cli("scan", restricted, "-f", "csv", "-q", "--fail-on-skipped")
+    assert run.code == 3, run  # two skipped locations: the table and the column
 
 
 # -- 5. values the driver cannot decode -----------------------------------------------------------
@@ -350,16 +353,17 @@ def test_mariadb_latin1_and_binary_bytes(cli, maria_admin):
 
 
 # -- 7. empty database, empty table ---------------------------------------------------------------
-def test_empty_database_is_a_note_not_an_error(cli, pg_db):
+def test_empty_database_is_a_note_and_not_clean(cli, pg_db):
     url = pg_db()
     run = cli("scan", url, "-f", "json", "-q")
-    assert run.code == 0, run
+    assert run.code == 3, run  # nothing was read: not an error, not clean either
     _clean(run)
+    assert run.stderr == f"piscan: coverage: read 0 of 0 tables; nothing read from {url}\n"
     doc = json.loads(run.stdout)
     assert doc["results"] == [] and doc["skipped"] == []
     assert "no tables found" in _notes(doc)[""]
     table = cli("scan", url, "-q")
-    assert table.code == 0, table
+    assert table.code == 3, table
     assert "no tables found" in " ".join(table.stdout.split())  # rich wraps at the console width
 
 

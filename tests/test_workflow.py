@@ -87,8 +87,9 @@ def test_baseline_suppresses_exactly_the_reviewed_findings(cli, workdir):
     )
     assert run.code == 0, run
     doc = json.loads((workdir / "base.json").read_text())
-    assert doc["version"] == 1 and doc["entries"]
+    assert doc["version"] == 2 and doc["fingerprint_version"] == 2 and doc["entries"]
     assert all(e["reviewer"] == "dpo@example.com" and len(e["fingerprint"]) == 32 for e in doc["entries"])
+    assert {e["identity"] for e in doc["entries"]} == {"path:staging.sqlite"}
     # Same database, different sample: still fully reviewed, exit 0.
     run = cli(
         "scan", "staging.sqlite", "-p", "xwms", "--baseline", "base.json", "-q", "-f", "csv", "--sample", "60"

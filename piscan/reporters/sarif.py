@@ -13,13 +13,13 @@ from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
 from piscan.coverage import declared_not_seen
-from piscan.fingerprint import fingerprint
+from piscan.fingerprint import FINGERPRINT_VERSION, fingerprint
 from piscan.model import CategoryInfo, Location, PolicyInfo, ScanResult, Skipped, Verdict
 from piscan.reporters.base import sorted_verdicts
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-FINGERPRINT_KEY = "piscanFinding/v1"  # versioned: a new fingerprint scheme gets a new key
+FINGERPRINT_KEY = f"piscanFinding/v{FINGERPRINT_VERSION}"  # a new fingerprint scheme, a new key
 # URL schemes of file targets; every other ``scheme://`` source is a database URL.
 FILE_SCHEMES = frozenset({"file", "s3", "smb", "gs", "gcs", "az", "abfs", "sftp", "ftp", "http", "https"})
 _LINE = re.compile(r"^L(\d+)(?:[:.](.*))?$")  # ``#L12`` or ``#L12:user.email`` in a file location

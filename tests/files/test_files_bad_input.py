@@ -88,8 +88,10 @@ def test_each_bad_input_is_skipped_with_its_reason_and_the_scan_goes_on(bad_tree
     )
     assert notes(doc)["link.log"] == "symbolic link not followed (--follow-symlinks follows it)"
     assert notes(doc)["invalid-utf8.log"].startswith("not valid UTF-8")
-    for line in run.stderr.splitlines():
+    *lines, coverage = run.stderr.splitlines()
+    for line in lines:
         assert line.startswith(f"piscan: skipped {bad_tree} "), line
+    assert coverage.startswith("piscan: coverage: read 4 of 9 files; not read: 5 files"), coverage
     got = found(doc)
     assert got["good.log"] == {"EMAIL_ADDRESS"}
     assert got["invalid-utf8.log"] == {"EMAIL_ADDRESS"}

@@ -14,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from store_support import fresh_database
 
-from piscan.fingerprint import fingerprint
+from piscan.fingerprint import fingerprint, fingerprint_v1
 from piscan.model import Evidence, Finding, Location, ScanResult
 from piscan.policy import load_policy
 from piscan.store import ChangeKind, StoreError, migrate, open_store, resolve_url
@@ -118,14 +118,22 @@ def test_a_first_schema_store_upgrades_on_open_and_keeps_its_scans(store_url: st
             backfilled = dict(conn.execute(sa.select(t.verdicts.c.entity, t.verdicts.c.fingerprint)).all())
             context = MigrationContext.configure(conn, opts={"version_table": migrate.VERSION_TABLE})
             assert compare_metadata(context, t.metadata) == []
-        assert backfilled == {v.finding.entity: fingerprint(v) for v in old.verdicts}
+        # Migration 0002 backfilled the fingerprints of its time (version 1, over the source as
+        # typed); scans recorded since carry version 2 (piscan.fingerprint).
+        assert backfilled == {
+            v.finding.entity: fingerprint_v1(
+                v.finding.location.source, v.finding.location.path, v.finding.entity, v.policy, v.category
+            )
+            for v in old.verdicts
+        }
         [summary] = store.scans()
         assert (summary.id, summary.targets, summary.policies) == (old_id, (SOURCE,), ("xwms",))
-        new_id = store.record(result(("email", "EMAIL_ADDRESS"), ("face", "FACE_TEMPLATE")))
+        new = result(("email", "EMAIL_ADDRESS"), ("face", "FACE_TEMPLATE"))
+        new_id = store.record(new)
         changes = {(c.kind, c.entity) for c in store.diff(old_id, new_id)}
         assert changes == {(ChangeKind.VANISHED, "PHONE_NUMBER"), (ChangeKind.APPEARED, "FACE_TEMPLATE")}
         assert [r["fingerprint"] for r in store.inventory() if r["entity"] == "EMAIL_ADDRESS"] == [
-            backfilled["EMAIL_ADDRESS"]
+            fingerprint(v) for v in new.verdicts if v.finding.entity == "EMAIL_ADDRESS"
         ]
     with open_store(store_url) as again:  # opening a store at head changes nothing
         assert [s.id for s in again.scans()] == [new_id, old_id]
