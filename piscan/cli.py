@@ -82,9 +82,13 @@ Quiet = Annotated[
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")] = False,
 ) -> None:
+    from piscan.redact import ScrubFilter
+
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="piscan: %(levelname)s: %(message)s"
     )
+    for handler in logging.getLogger().handlers:  # libraries log the values they choke on
+        handler.addFilter(ScrubFilter())
 
 
 @app.command()
@@ -201,7 +205,7 @@ def _scan(given: dict[str, Any]) -> int:
     outcome = Outcome(result, bl.compare(result, entries) if entries is not None else None)
     _report(result, fmt, settings["output"])
     for s in result.skipped:  # typer.echo: a rich console would wrap the line at 80 columns
-        typer.echo(f"piscan: skipped {_where(s.source, s.location)}: {s.reason}", err=True)
+        typer.echo(f"piscan: skipped {_where(s.source, s.location)}: {_safe(s.reason)}", err=True)
     if outcome.comparison is not None:
         _say_baseline(outcome.comparison)
     if settings["record"] or given.get("store"):
@@ -217,12 +221,13 @@ def _report(result, fmt: Format, output: str | None) -> None:
     if fmt == Format.TABLE and output is None:
         from rich.console import Console
 
+        from piscan.redact import printable_result
         from piscan.reporters.table import write
 
         out = Console(highlight=False)
         if not out.is_terminal:  # a pipe or a file: wide enough that rows do not fold
             out = Console(highlight=False, width=160)
-        write(out, result)
+        write(out, printable_result(result))
         return
     _emit(renderer(fmt)(result), Path(output) if output else None)
 
@@ -236,9 +241,11 @@ def _say_baseline(comparison) -> None:
     )
     for v in comparison.new:
         state = "undeclared" if not v.declared else "declared"
-        typer.echo(f"piscan: new: {v.finding.location.path} {v.finding.entity} {v.policy} {state}", err=True)
+        where = _where("", v.finding.location.path)
+        typer.echo(f"piscan: new: {where} {v.finding.entity} {v.policy} {state}", err=True)
     for e in comparison.stale:
-        typer.echo(f"piscan: stale: {e.location} {e.entity} {e.policy} (no longer found)", err=True)
+        stale = f"{_where('', e.location)} {e.entity} {e.policy}"
+        typer.echo(f"piscan: stale: {stale} (no longer found)", err=True)
 
 
 def _record(result, store_url: str | None) -> None:
@@ -250,7 +257,9 @@ def _record(result, store_url: str | None) -> None:
 
 
 def _where(source: str, location: str) -> str:
-    return " ".join(part for part in (source, location) if part)
+    from piscan.redact import printable
+
+    return printable(" ".join(part for part in (source, location) if part))
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -442,12 +451,20 @@ def _run(action: Callable[[], int]) -> None:
     try:
         code = action()
     except PiscanError as exc:
-        typer.echo(f"piscan: error: {exc}", err=True)
+        typer.echo(f"piscan: error: {_safe(str(exc))}", err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
         typer.echo("piscan: interrupted", err=True)
         code = ExitCode.INTERRUPTED
     raise typer.Exit(int(code))
+
+
+def _safe(message: str) -> str:
+    """No password and no escape code reaches the terminal, whatever raised the error."""
+    from piscan.redact import printable
+    from piscan.sources.credentials import redact_text
+
+    return printable(redact_text(message))
 
 
 def main() -> None:

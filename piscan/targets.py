@@ -7,7 +7,7 @@ from pathlib import Path
 
 from piscan.errors import TargetError
 from piscan.sources.base import Source
-from piscan.sources.credentials import redact_text
+from piscan.sources.credentials import redact_target, remember
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.fs import Filesystem
 from piscan.sources.sql import SqlOptions, SqlSource
@@ -18,6 +18,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 def open_target(target: str, options: SqlOptions, files: FileOptions | None = None) -> Source:
     """Open a target; unknown kinds get a one-line error."""
     files = files or FileOptions()
+    remember(target)  # before anything can fail: no message may carry its password
     scheme = target.split("://", 1)[0].lower() if "://" in target else ""
     if scheme in ("smb", "s3"):
         return _file_source(_remote(scheme, target), options, files)
@@ -27,9 +28,9 @@ def open_target(target: str, options: SqlOptions, files: FileOptions | None = No
     if path.is_file() and _is_sqlite(path):
         return SqlSource(f"sqlite:///{path.resolve()}", options, public=target)
     if not path.exists():
-        raise TargetError(f"no such file or folder, and not a database URL: {redact_text(target)}")
+        raise TargetError(f"no such file or folder, and not a database URL: {redact_target(target)}")
     if not (path.is_dir() or path.is_file()):
-        raise TargetError(f"not a regular file or folder: {redact_text(target)}")
+        raise TargetError(f"not a regular file or folder: {redact_target(target)}")
     from piscan.sources.local import LocalFilesystem
 
     return _file_source(LocalFilesystem(target, follow_symlinks=files.follow_symlinks), options, files)

@@ -18,6 +18,7 @@ from sqlalchemy.pool import NullPool
 
 from piscan.errors import SkipError, TargetError
 from piscan.model import Column, Location
+from piscan.redact import scrub
 from piscan.sources import credentials, sampling
 from piscan.sources.base import Batch, Container, Selector
 from piscan.sources.sqltypes import kind_of, trimmable, type_name
@@ -103,11 +104,16 @@ class SqlSource:
     def describe(self, exc: BaseException) -> str:
         """A one-line, password-free description of a database error."""
         orig = getattr(exc, "orig", None) or exc
-        lines = [ln.strip() for ln in str(orig).splitlines() if ln.strip()]
-        text = " ".join(lines[:2]) if lines else type(orig).__name__
+        args = getattr(orig, "args", ())
+        if len(args) == 2 and isinstance(args[0], int):  # PyMySQL: (code, message)
+            text = f"({args[0]}) {args[1]}"
+        else:
+            lines = [ln.strip() for ln in str(orig).splitlines() if ln.strip()]
+            text = " ".join(lines[:2]) if lines else type(orig).__name__
         if "(Background on this error" in text:
             text = text.split("(Background on this error")[0].strip()
-        return credentials.redact_text(text, self._secrets)[:300]
+        # drivers quote the value that failed (a view casting an e-mail to integer): drop it
+        return scrub(credentials.redact_text(text, self._secrets))[:300]
 
     def close(self) -> None:
         """Dispose of pooled connections."""
