@@ -34,6 +34,7 @@ SYSTEM_SCHEMAS = {
     "sys",
 }
 BINARY_HEAD_BYTES = 4096  # signatures and packed float vectors are read from the first bytes
+READ_TIMEOUT_SLACK = 15  # seconds a MariaDB read may wait beyond the statement timeout
 
 
 @dataclass(frozen=True)
@@ -305,10 +306,25 @@ def _timed_out(exc: DBAPIError) -> bool:
 
 
 def _connect_args(url: URL, options: SqlOptions) -> dict[str, Any]:
+    """Read-only from the connection's first byte: the server applies these before any
+    statement, so SQLAlchemy's dialect probes (``version()``, ``current_schema()``) already run
+    read-only and time-limited."""
     backend = url.get_backend_name()
+    args: dict[str, Any] = {}
     if backend in ("postgresql", "mysql", "mariadb"):
-        return {"connect_timeout": options.connect_timeout}
-    return {}
+        args["connect_timeout"] = options.connect_timeout
+    millis = int(options.statement_timeout * 1000)
+    if backend == "postgresql" and url.get_driver_name() == "psycopg":
+        given = url.query.get("options", "")
+        given = given if isinstance(given, str) else " ".join(given)
+        guards = f"-c default_transaction_read_only=on -c statement_timeout={millis}"
+        args["options"] = f"{given} {guards}".strip()  # the later -c wins over a user's own
+    elif backend in ("mysql", "mariadb") and url.get_driver_name() == "pymysql":
+        # PyMySQL sends only its SET NAMES before this; no statement of piscan or SQLAlchemy does
+        args["init_command"] = "SET SESSION TRANSACTION READ ONLY"
+        # a killed connection or a silent network is noticed, not waited on forever
+        args["read_timeout"] = int(options.statement_timeout) + READ_TIMEOUT_SLACK
+    return args
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -342,6 +358,13 @@ def _addresses_as_text(dbapi_conn: Any) -> None:
         adapters.register_loader(name, TextLoader)
 
 
+def _read_only_at_connect(dbapi_conn: Any) -> bool:
+    """Whether psycopg's startup options already made the session read-only."""
+    info = getattr(dbapi_conn, "info", None)
+    options = info.get_parameters().get("options") or "" if info is not None else ""
+    return "default_transaction_read_only=on" in options
+
+
 def _install_guards(engine: Engine, timeout: float) -> None:
     """Every connection is read-only and time-limited before piscan sends its first query."""
     dialect = engine.dialect.name
@@ -358,11 +381,13 @@ def _install_guards(engine: Engine, timeout: float) -> None:
         cursor = dbapi_conn.cursor()
         try:
             if dialect == "postgresql":
-                cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-                cursor.execute("SELECT set_config('statement_timeout', %s, false)", (str(millis),))
+                if not _read_only_at_connect(dbapi_conn):  # another driver than psycopg
+                    cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                    cursor.execute("SELECT set_config('statement_timeout', %s, false)", (str(millis),))
                 _addresses_as_text(dbapi_conn)
             elif dialect in ("mysql", "mariadb"):
-                cursor.execute("SET SESSION TRANSACTION READ ONLY")
+                if not getattr(dbapi_conn, "init_command", None):  # another driver than PyMySQL
+                    cursor.execute("SET SESSION TRANSACTION READ ONLY")
                 cursor.execute("SELECT VERSION()")
                 version = str(cursor.fetchone()[0])
                 if "mariadb" in version.lower():
