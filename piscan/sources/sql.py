@@ -225,7 +225,7 @@ class SqlSource:
         tbl = table(name, schema=None if self.url.get_backend_name() == "sqlite" else schema)
         exprs = [self._select_expr(container, c) for c in cols]
         with self.engine.connect() as conn:
-            query, sampled = self._query(conn, tbl, exprs, schema, name)
+            query, sampled = self._query(conn, tbl, exprs, container)
             non_null = dict.fromkeys((c.name for c in cols), 0)
             rows = yield from self._stream(conn, query, cols, non_null)
             if sampled and rows == 0:  # a page sample of a table with few pages can come back empty
@@ -250,9 +250,10 @@ class SqlSource:
             yield batch
         return total
 
-    def _query(self, conn: Connection, tbl: Any, exprs: list, schema: str, name: str) -> tuple[Any, bool]:
+    def _query(self, conn: Connection, tbl: Any, exprs: list, container: Container) -> tuple[Any, bool]:
         """A full read when asked for or when the table is small, else a dialect sample."""
         opts = self.options
+        (schema, name), view = container.parts, container.view
         plain = select(*exprs).select_from(tbl)
         if opts.full_scan:
             return plain, False
@@ -261,8 +262,9 @@ class SqlSource:
         estimate = sampling.estimate_rows(conn, schema, name)
         if estimate is None:
             estimate = sampling.bounded_count(conn, tbl, 100 * opts.sample_rows)
-        dialect = conn.dialect.name
-        return sampling.sample_query(exprs, tbl, dialect, opts.sample_rows, estimate), True
+        pages = None if view else sampling.table_pages(conn, schema, name)
+        plan = sampling.Plan(estimate, pages, view)
+        return sampling.sample_query(exprs, tbl, conn.dialect.name, opts.sample_rows, plan), True
 
     def _sparse_top_up(
         self,
