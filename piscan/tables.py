@@ -41,6 +41,7 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
             if batch.restart:  # the source starts over (a column was dropped): count nothing twice
                 columns, rows = _columns(scanner, source, container), 0
             rows += batch.rows
+            out.notes += [Skipped(source.public, container.path, text) for text in batch.notes]
             for name, reason in batch.failed.items():
                 out.skipped.append(Skipped(source.public, f"{container.path}.{name}", reason))
                 columns.pop(name, None)
@@ -51,7 +52,13 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
             if col.thinning and col.thinning.pending:
                 _examine(scanner, col, 0, col.thinning.flush())
     except SkipError as exc:
-        out.skipped.append(Skipped(source.public, container.path, str(exc)))
+        if not rows:
+            out.skipped.append(Skipped(source.public, container.path, str(exc)))
+            return out
+        # failed part-way (a lost connection, twice): what was read is kept, marked partial
+        partial = f"partial: {rows:,} rows were read and scanned, then: {exc}"
+        out.skipped.append(Skipped(source.public, container.path, partial))
+        _collect(scanner, columns, out)
         return out
     except KeyboardInterrupt:
         out.interrupted = True

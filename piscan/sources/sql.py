@@ -224,20 +224,58 @@ class SqlSource:
         schema, name = container.parts
         tbl = table(name, schema=None if self.url.get_backend_name() == "sqlite" else schema)
         exprs = [self._select_expr(container, c) for c in cols]
-        with self.engine.connect() as conn:
+        conn = self.engine.connect()
+        try:
             query, sampled = self._query(conn, tbl, exprs, container)
             non_null = dict.fromkeys((c.name for c in cols), 0)
-            rows = yield from self._stream(conn, query, cols, non_null)
+            rows, conn = yield from self._stream_resuming(conn, query, cols, non_null)
             if sampled and rows == 0:  # a page sample of a table with few pages can come back empty
                 first = select(*exprs).select_from(tbl).limit(self.options.sample_rows)
                 yield from self._stream(conn, first, cols, non_null)
             if sampled:
                 yield from self._sparse_top_up(conn, tbl, cols, exprs, non_null)
+        except BaseException:
+            _abandon(conn)
+            raise
+        conn.close()
+
+    def _stream_resuming(
+        self, conn: Connection, query: Any, cols: tuple[Column, ...], non_null: dict[str, int]
+    ) -> Generator[Batch, None, tuple[int, Connection]]:
+        """``_stream``, resumed once on a new connection when the first one is lost (a killed
+        backend, a restarted server): the rows already read are kept and skipped by OFFSET.
+        Returns the rows read and the connection that is still open."""
+        done = [0]
+        try:
+            return (yield from self._stream(conn, query, cols, non_null, done)), conn
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            reason = self._reason(exc)
+        _abandon(conn)
+        try:
+            conn = self.engine.connect()
+        except DBAPIError as again:  # the server is gone: keep what was read (tables.scan_table)
+            raise SkipError(f"{reason}; reconnecting failed: {self.describe(again)}") from None
+        try:
+            more = yield from self._stream(conn, query.offset(done[0]) if done[0] else query, cols, non_null)
+        except BaseException:
+            _abandon(conn)
+            raise
+        note = f"connection lost after {done[0]:,} rows ({reason}): the rest was read on a new connection"
+        yield Batch(0, {}, notes=(note,))
+        return done[0] + more, conn
 
     def _stream(
-        self, conn: Connection, query: Any, cols: tuple[Column, ...], non_null: dict[str, int]
+        self,
+        conn: Connection,
+        query: Any,
+        cols: tuple[Column, ...],
+        non_null: dict[str, int],
+        done: list[int] | None = None,
     ) -> Generator[Batch, None, int]:
-        """Batches of a query's rows, counting non-null values per column; returns the rows read."""
+        """Batches of a query's rows, counting non-null values per column; returns the rows read
+        (and keeps ``done[0]`` up to date, for a caller that must resume after a failure)."""
         size = self.options.batch_rows
         result = conn.execution_options(stream_results=True, yield_per=size).execute(query)
         total = 0
@@ -247,6 +285,8 @@ class SqlSource:
                 values = batch.values[c.name]
                 non_null[c.name] += len(values) - values.count(None)
             total += len(rows)
+            if done is not None:
+                done[0] = total
             yield batch
         return total
 
@@ -294,6 +334,27 @@ class SqlSource:
             bound = BINARY_HEAD_BYTES if isinstance(sa_type, sat._Binary) else self.options.max_cell_chars
             return func.substr(expr, 1, bound).label(col.name)
         return expr
+
+
+def _abandon(conn: Connection) -> None:
+    """Close a connection that failed or was interrupted without draining what the server still
+    sends (an unbuffered MariaDB result would be read to its end first)."""
+    try:
+        if not conn.invalidated and not conn.closed:
+            _forget_unbuffered(conn.connection.dbapi_connection)
+            conn.invalidate()
+        conn.close()
+    except Exception:  # a dead connection may fail to close: it is gone either way
+        log.debug("closing a lost connection failed", exc_info=True)
+
+
+def _forget_unbuffered(dbapi_conn: Any) -> None:
+    """PyMySQL drains an unbuffered result before it lets its connection go (on close and when
+    the result is collected), reading a whole table after Ctrl-C or failing with a traceback
+    on a dead socket: mark the result finished, so the socket is simply closed."""
+    result = getattr(dbapi_conn, "_result", None)  # a PyMySQL connection's or SSCursor's
+    if result is not None and getattr(result, "unbuffered_active", False):
+        result.unbuffered_active = False
 
 
 def _timed_out(exc: DBAPIError) -> bool:
@@ -399,6 +460,17 @@ def _install_guards(engine: Engine, timeout: float) -> None:
         finally:
             cursor.close()
         dbapi_conn.commit()
+
+    if dialect in ("mysql", "mariadb"):
+
+        @event.listens_for(engine, "handle_error")
+        def _lost(ctx: Any) -> None:
+            if not ctx.is_disconnect:
+                return
+            context = ctx.execution_context  # nothing is left to drain on a dead socket
+            cursor = getattr(context, "cursor", None)
+            _forget_unbuffered(cursor)
+            _forget_unbuffered(getattr(cursor, "connection", None))
 
     if dialect == "sqlite":
 
