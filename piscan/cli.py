@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -447,15 +448,21 @@ def export(
 
 
 def _run(action: Callable[[], int]) -> None:
-    """Run a command: expected failures become one line on stderr and exit 2, never a traceback."""
-    try:
-        code = action()
-    except PiscanError as exc:
-        typer.echo(f"piscan: error: {_safe(str(exc))}", err=True)
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        typer.echo("piscan: interrupted", err=True)
-        code = ExitCode.INTERRUPTED
+    """Run a command: expected failures become one line on stderr and exit 2, never a traceback.
+    SIGTERM stops it as Ctrl-C does (partial report), with exit 143."""
+    from piscan import interrupt
+
+    with interrupt.handled():
+        try:
+            code = action()
+        except PiscanError as exc:
+            typer.echo(f"piscan: error: {_safe(str(exc))}", err=True)
+            code = exc.exit_code
+        except KeyboardInterrupt:
+            typer.echo("piscan: interrupted", err=True)
+            code = ExitCode.INTERRUPTED
+        if interrupt.received() == signal.SIGTERM and code == ExitCode.INTERRUPTED:
+            code = ExitCode.TERMINATED
     raise typer.Exit(int(code))
 
 

@@ -11,7 +11,12 @@ class ExitCode(IntEnum):
     OK = 0
     FINDINGS = 1
     ERROR = 2
-    INTERRUPTED = 130
+    INTERRUPTED = 130  # Ctrl-C (SIGINT): the report holds what was found so far
+    TERMINATED = 143  # SIGTERM (CI cancel, Kubernetes): the same partial report, 128 + 15
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be, so a cancelled CI job gets the same partial report."""
 
 
 class PiscanError(Exception):

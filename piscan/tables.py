@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from piscan import interrupt
 from piscan.aggregate import ColumnTally
 from piscan.detectors.names import context_words, name_hits
 from piscan.errors import SkipError
@@ -38,6 +39,7 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
     rows = 0
     try:
         for batch in source.read(container):
+            interrupt.check()  # a Ctrl-C swallowed by a finalizer is raised here
             if batch.restart:  # the source starts over (a column was dropped): count nothing twice
                 columns, rows = _columns(scanner, source, container), 0
             rows += batch.rows

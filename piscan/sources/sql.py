@@ -34,6 +34,7 @@ SYSTEM_SCHEMAS = {
     "sys",
 }
 BINARY_HEAD_BYTES = 4096  # signatures and packed float vectors are read from the first bytes
+CANCEL_TIMEOUT = 3.0  # seconds an interrupted scan waits for the server to cancel its query
 READ_TIMEOUT_SLACK = 15  # seconds a MariaDB read may wait beyond the statement timeout
 
 
@@ -67,6 +68,7 @@ class SqlSource:
         self.engine = self._engine(url)
         self.notices: list[tuple[str, str]] = []  # (location, message) of what was skipped
         self._types: dict[tuple[str, ...], Any] = {}
+        self._active: Connection | None = None  # the connection a read is streaming from
         self._check_connection()
 
     # -- connection ---------------------------------------------------------------------------
@@ -224,7 +226,7 @@ class SqlSource:
         schema, name = container.parts
         tbl = table(name, schema=None if self.url.get_backend_name() == "sqlite" else schema)
         exprs = [self._select_expr(container, c) for c in cols]
-        conn = self.engine.connect()
+        conn = self._active = self.engine.connect()
         try:
             query, sampled = self._query(conn, tbl, exprs, container)
             non_null = dict.fromkeys((c.name for c in cols), 0)
@@ -234,10 +236,37 @@ class SqlSource:
                 yield from self._stream(conn, first, cols, non_null)
             if sampled:
                 yield from self._sparse_top_up(conn, tbl, cols, exprs, non_null)
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | GeneratorExit):  # Ctrl-C, SIGTERM, a closed reader
+                self._cancel(conn)
             _abandon(conn)
             raise
         conn.close()
+
+    def cancel_active(self) -> None:
+        """Cancel the query being read, from a signal handler (a worker told to stop)."""
+        if self._active is not None:
+            self._cancel(self._active)
+
+    def _cancel(self, conn: Connection) -> None:
+        """Stop the server's work on an interrupted query now, not at its statement timeout:
+        libpq's cancel request on PostgreSQL, ``KILL QUERY`` from a side connection on MariaDB."""
+        try:
+            if conn.invalidated or conn.closed:
+                return
+            raw = conn.connection.dbapi_connection
+            backend = self.url.get_backend_name()
+            if backend == "postgresql" and hasattr(raw, "cancel_safe"):
+                raw.cancel_safe(timeout=CANCEL_TIMEOUT)
+            elif backend in ("mysql", "mariadb") and hasattr(raw, "thread_id"):
+                side = self.engine.raw_connection()
+                try:
+                    cursor = side.cursor()
+                    cursor.execute("KILL QUERY %s", (raw.thread_id(),))
+                finally:
+                    side.close()
+        except Exception:  # best effort: the statement timeout still ends the query
+            log.debug("cancelling an interrupted query failed", exc_info=True)
 
     def _stream_resuming(
         self, conn: Connection, query: Any, cols: tuple[Column, ...], non_null: dict[str, int]
@@ -254,7 +283,7 @@ class SqlSource:
             reason = self._reason(exc)
         _abandon(conn)
         try:
-            conn = self.engine.connect()
+            conn = self._active = self.engine.connect()
         except DBAPIError as again:  # the server is gone: keep what was read (tables.scan_table)
             raise SkipError(f"{reason}; reconnecting failed: {self.describe(again)}") from None
         try:
