@@ -137,7 +137,15 @@ def scan(
         typer.Option(
             "--follow-symlinks/--no-follow-symlinks",
             show_default=False,
-            help="Follow symbolic links (never in loops).",
+            help="Follow symbolic links (never in loops) that stay inside the scanned root.",
+        ),
+    ] = None,
+    follow_symlinks_outside: Annotated[
+        bool | None,
+        typer.Option(
+            "--follow-symlinks-outside",
+            show_default=False,
+            help="With --follow-symlinks: also follow links that lead outside the scanned root.",
         ),
     ] = None,
     ignore_file: Annotated[

@@ -33,7 +33,8 @@ def open_target(target: str, options: SqlOptions, files: FileOptions | None = No
         raise TargetError(f"not a regular file or folder: {redact_target(target)}")
     from piscan.sources.local import LocalFilesystem
 
-    return _file_source(LocalFilesystem(target, follow_symlinks=files.follow_symlinks), options, files)
+    local = LocalFilesystem(target, follow_symlinks=files.follow_symlinks, outside=files.follow_outside)
+    return _file_source(local, options, files)
 
 
 def _remote(scheme: str, target: str) -> Filesystem:
