@@ -41,8 +41,10 @@ def _read(stream: BinaryIO, name: str, ctx: ReadContext, size: int | None) -> It
     lower = name.lower()
     packed = compressed.compression(head)
     if packed:
-        inner = compressed.decompress(stream, packed, ctx)
+        inner, guard = compressed.decompress(stream, packed, ctx)
         yield from read_any(inner, compressed.inner_name(name), ctx.deeper(), None)
+        if guard.damage:  # the readable part before the damage has been read
+            raise FormatError(guard.damage)
     elif head.startswith(_ZIP):
         if lower.endswith((".docx", ".docm", ".dotx")):
             yield from documents.docx_rows(stream, ctx)
