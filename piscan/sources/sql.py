@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+import warnings
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import column, create_engine, event, func, inspect, select, table
+from sqlalchemy import Text, cast, column, create_engine, event, func, inspect, select, table
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SAWarning, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from piscan.errors import SkipError, TargetError
@@ -21,7 +22,7 @@ from piscan.model import Column, Location
 from piscan.redact import scrub
 from piscan.sources import credentials, sampling
 from piscan.sources.base import Batch, Container, Selector
-from piscan.sources.sqltypes import kind_of, trimmable, type_name
+from piscan.sources.sqltypes import cut_as_text, kind_of, numeric_array, trimmable, type_name
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ SYSTEM_SCHEMAS = {
     "sys",
 }
 BINARY_HEAD_BYTES = 4096  # signatures and packed float vectors are read from the first bytes
+VECTOR_ITEMS = 4096  # items of a numeric array read (embeddings have 128 to 2048)
 CANCEL_TIMEOUT = 3.0  # seconds an interrupted scan waits for the server to cancel its query
 READ_TIMEOUT_SLACK = 15  # seconds a MariaDB read may wait beyond the statement timeout
 
@@ -161,7 +163,9 @@ class SqlSource:
             if not self.options.selector.wants(parts):
                 continue
             try:
-                reflected = inspector.get_columns(name, schema=schema)
+                with warnings.catch_warnings():  # an unknown type (xml) is read as text: no warning
+                    warnings.simplefilter("ignore", SAWarning)
+                    reflected = inspector.get_columns(name, schema=schema)
             except SQLAlchemyError as exc:
                 self.notices.append((".".join(parts), f"cannot read columns: {self.describe(exc)}"))
                 continue
@@ -355,13 +359,21 @@ class SqlSource:
                 yield Batch(0, {col.name: extra})
 
     def _select_expr(self, container: Container, col: Column) -> Any:
+        """The column as piscan reads it: every value bounded by the database itself, so one
+        50 MB cell costs no more memory than a short one."""
         expr = column(col.name)
         sa_type = self._types.get((*container.parts, col.name))
-        if sa_type is not None and trimmable(sa_type):
+        if sa_type is None:
+            return expr
+        if trimmable(sa_type):
             from sqlalchemy import types as sat
 
             bound = BINARY_HEAD_BYTES if isinstance(sa_type, sat._Binary) else self.options.max_cell_chars
             return func.substr(expr, 1, bound).label(col.name)
+        if cut_as_text(sa_type, self.url.get_backend_name()):
+            return func.substr(cast(expr, Text), 1, self.options.max_cell_chars).label(col.name)
+        if numeric_array(sa_type) and self.url.get_backend_name() == "postgresql":
+            return column(col.name, sa_type)[1:VECTOR_ITEMS].label(col.name)
         return expr
 
 
