@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Text, cast, column, create_engine, event, func, inspect, select, table
+from sqlalchemy import Text, cast, column, create_engine, event, func, inspect, select, table, text
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SAWarning, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -139,7 +139,34 @@ class SqlSource:
         for schema in schemas:
             if not self.options.selector.wants((schema,)):
                 continue
+            self._grant_gaps(schema)
             yield from self._tables(inspector, schema)
+
+    def _grant_gaps(self, schema: str) -> None:
+        """MySQL/MariaDB hide every table a role holds no grant on, even from information_schema:
+        a role with table-level grants only may see a fraction of the schema, so say so."""
+        if self.url.get_backend_name() not in ("mysql", "mariadb"):
+            return
+        query = text(
+            "SELECT (SELECT count(*) FROM information_schema.USER_PRIVILEGES"
+            "        WHERE PRIVILEGE_TYPE = 'SELECT')"
+            " + (SELECT count(*) FROM information_schema.SCHEMA_PRIVILEGES"
+            "    WHERE PRIVILEGE_TYPE = 'SELECT' AND :schema LIKE TABLE_SCHEMA)"
+        )
+        try:
+            with self.engine.connect() as conn:
+                broad = conn.execute(query, {"schema": schema}).scalar()
+        except SQLAlchemyError as exc:
+            self.notices.append((schema, f"cannot check the role's grants: {self.describe(exc)}"))
+            return
+        if not broad:
+            self.notices.append(
+                (
+                    schema,
+                    "the role can read only tables (or columns) granted to it one by one: tables and"
+                    " columns without a grant are invisible to it and could not be listed or read",
+                )
+            )
 
     def _schemas(self, inspector: Any) -> list[str]:
         backend = self.url.get_backend_name()
@@ -170,7 +197,7 @@ class SqlSource:
                 self.notices.append((".".join(parts), f"cannot read columns: {self.describe(exc)}"))
                 continue
             columns = []
-            for col in reflected:
+            for col in self._true_names(reflected, schema, name):
                 if not self.options.selector.wants((*parts, col["name"])):
                     continue
                 columns.append(
@@ -184,6 +211,28 @@ class SqlSource:
                 self._types[(*parts, col["name"])] = col["type"]
             if columns:
                 yield Container(parts, tuple(columns), is_view)
+
+    def _true_names(self, reflected: list[dict], schema: str, name: str) -> list[dict]:
+        """MySQL/MariaDB reflection returns a name holding a backtick with the backtick doubled
+        (it parses SHOW CREATE TABLE): take the name information_schema gives."""
+        if self.url.get_backend_name() not in ("mysql", "mariadb") or not any(
+            "`" in c["name"] for c in reflected
+        ):
+            return reflected
+        query = text(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS"
+            " WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name"
+        )
+        try:
+            with self.engine.connect() as conn:
+                real = {r[0] for r in conn.execute(query, {"schema": schema, "name": name})}
+        except SQLAlchemyError:  # the columns are then read as reflected (and skipped if wrong)
+            return reflected
+        fixed = []
+        for col in reflected:
+            undoubled = col["name"].replace("``", "`")
+            fixed.append({**col, "name": undoubled} if col["name"] not in real and undoubled in real else col)
+        return fixed
 
     # -- reading ------------------------------------------------------------------------------
     def read(self, container: Container) -> Iterator[Batch]:
