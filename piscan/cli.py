@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -105,9 +106,13 @@ MaxSkipped = Annotated[
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")] = False,
 ) -> None:
+    from piscan.redact import ScrubFilter
+
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="piscan: %(levelname)s: %(message)s"
     )
+    for handler in logging.getLogger().handlers:  # libraries log the values they choke on
+        handler.addFilter(ScrubFilter())
 
 
 @app.command()
@@ -155,7 +160,15 @@ def scan(
         typer.Option(
             "--follow-symlinks/--no-follow-symlinks",
             show_default=False,
-            help="Follow symbolic links (never in loops).",
+            help="Follow symbolic links (never in loops) that stay inside the scanned root.",
+        ),
+    ] = None,
+    follow_symlinks_outside: Annotated[
+        bool | None,
+        typer.Option(
+            "--follow-symlinks-outside",
+            show_default=False,
+            help="With --follow-symlinks: also follow links that lead outside the scanned root.",
         ),
     ] = None,
     ignore_file: Annotated[
@@ -228,7 +241,7 @@ def _scan(given: dict[str, Any]) -> int:
     outcome = Outcome(result, bl.compare(result, list(base.entries)) if base is not None else None)
     _report(result, fmt, settings["output"])
     for s in result.skipped:  # typer.echo: a rich console would wrap the line at 80 columns
-        typer.echo(f"piscan: skipped {_where(s.source, s.location)}: {s.reason}", err=True)
+        typer.echo(f"piscan: skipped {_where(s.source, s.location)}: {_safe(s.reason)}", err=True)
     _say_coverage(result)
     if outcome.comparison is not None:
         _say_baseline(outcome.comparison)
@@ -267,12 +280,13 @@ def _report(result, fmt: Format, output: str | None) -> None:
     if fmt == Format.TABLE and output is None:
         from rich.console import Console
 
+        from piscan.redact import printable_result
         from piscan.reporters.table import write
 
         out = Console(highlight=False)
         if not out.is_terminal:  # a pipe or a file: wide enough that rows do not fold
             out = Console(highlight=False, width=160)
-        write(out, result)
+        write(out, printable_result(result))
         return
     _emit(renderer(fmt)(result), Path(output) if output else None)
 
@@ -286,12 +300,14 @@ def _say_baseline(comparison) -> None:
     )
     for v in comparison.new:
         state = "undeclared" if not v.declared else "declared"
-        typer.echo(f"piscan: new: {v.finding.location.path} {v.finding.entity} {v.policy} {state}", err=True)
+        where = _where("", v.finding.location.path)
+        typer.echo(f"piscan: new: {where} {v.finding.entity} {v.policy} {state}", err=True)
     for e in comparison.stale:
-        typer.echo(f"piscan: stale: {e.location} {e.entity} {e.policy} (no longer found)", err=True)
+        stale = f"{_where('', e.location)} {e.entity} {e.policy}"
+        typer.echo(f"piscan: stale: {stale} (no longer found)", err=True)
     for public, identity in comparison.unmatched:
         typer.echo(
-            f"piscan: warning: the baseline matches nothing of {public} (identity {identity}):"
+            f"piscan: warning: the baseline matches nothing of {_safe(public)} (identity {identity}):"
             " was it made under another name? see --source-name",
             err=True,
         )
@@ -306,7 +322,9 @@ def _record(result, store_url: str | None) -> None:
 
 
 def _where(source: str, location: str) -> str:
-    return " ".join(part for part in (source, location) if part)
+    from piscan.redact import printable
+
+    return printable(" ".join(part for part in (source, location) if part))
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -585,16 +603,30 @@ def export(
 
 
 def _run(action: Callable[[], int]) -> None:
-    """Run a command: expected failures become one line on stderr and exit 2, never a traceback."""
-    try:
-        code = action()
-    except PiscanError as exc:
-        typer.echo(f"piscan: error: {exc}", err=True)
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        typer.echo("piscan: interrupted", err=True)
-        code = ExitCode.INTERRUPTED
+    """Run a command: expected failures become one line on stderr and exit 2, never a traceback.
+    SIGTERM stops it as Ctrl-C does (partial report), with exit 143."""
+    from piscan import interrupt
+
+    with interrupt.handled():
+        try:
+            code = action()
+        except PiscanError as exc:
+            typer.echo(f"piscan: error: {_safe(str(exc))}", err=True)
+            code = exc.exit_code
+        except KeyboardInterrupt:
+            typer.echo("piscan: interrupted", err=True)
+            code = ExitCode.INTERRUPTED
+        if interrupt.received() == signal.SIGTERM and code == ExitCode.INTERRUPTED:
+            code = ExitCode.TERMINATED
     raise typer.Exit(int(code))
+
+
+def _safe(message: str) -> str:
+    """No password and no escape code reaches the terminal, whatever raised the error."""
+    from piscan.redact import printable
+    from piscan.sources.credentials import redact_text
+
+    return printable(redact_text(message))
 
 
 def main() -> None:

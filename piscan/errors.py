@@ -17,6 +17,11 @@ class ExitCode(IntEnum):
     ERROR = 2  # usage, config or baseline error, or a target that could not be opened
     INCOMPLETE = 3  # the scan did not cover what it was asked to (nothing read, or --max-skipped)
     INTERRUPTED = 130  # Ctrl-C: the report holds what was found so far
+    TERMINATED = 143  # SIGTERM (CI cancel, Kubernetes): the same partial report, 128 + 15
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be, so a cancelled CI job gets the same partial report."""
 
 
 class PiscanError(Exception):

@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from piscan import interrupt
 from piscan.aggregate import ColumnTally
 from piscan.detectors.names import context_words, name_hits
 from piscan.errors import SkipError
@@ -52,6 +54,7 @@ def scan_file(scanner: Scanner, source: FileSource, container: Container) -> Out
     public = source.public
     try:
         for batch in source.read(container):
+            interrupt.check()  # a Ctrl-C swallowed by a finalizer is raised here
             lines[batch.unit] = lines.get(batch.unit, 0) + batch.rows
             for key, raw in batch.values.items():
                 fld = fields.get(key) or fields.setdefault(key, _new_field(source, container, key, batch))
@@ -213,8 +216,11 @@ def _worker_state(source: Any) -> Any:
 def _start_worker(
     scanner_type: type, config: Any, target: str, opener: Any, state: Any, started: Any
 ) -> None:
-    """Runs once in each worker: Ctrl-C is the parent's business; detectors and source are built."""
+    """Runs once in each worker: Ctrl-C is the parent's business; the worker dies with the
+    parent; SIGTERM (the parent stopping the pool) cancels its query and ends it at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    signal.signal(signal.SIGTERM, _stop_worker)
     scanner = scanner_type(config, opener=opener)
     source = opener(target, config.sql, config.files)
     if state is not None:
@@ -225,9 +231,41 @@ def _start_worker(
 def _work(index: int, container: Container) -> Outcome:
     _WORKER["started"].put(index)  # if this worker dies, the parent knows which file it was reading
     source = _WORKER["source"]
-    if not isinstance(source, FileSource):
-        return scan_table(_WORKER["scanner"], source, container)
-    return scan_file(_WORKER["scanner"], source, container)
+    _WORKER["busy"] = True
+    try:
+        if not isinstance(source, FileSource):
+            return scan_table(_WORKER["scanner"], source, container)
+        return scan_file(_WORKER["scanner"], source, container)
+    finally:
+        _WORKER["busy"] = False
+
+
+def _stop_worker(_signum: int, _frame: Any) -> None:
+    """SIGTERM in a worker (the parent stops its pool): cancel the query being read and leave at
+    once. No exception is raised: one landing in a finalizer would be printed and lost; the
+    parent keeps only what workers had finished anyway."""
+    cancel = getattr(_WORKER.get("source"), "cancel_active", None)
+    if _WORKER.get("busy") and cancel is not None:
+        cancel()
+    os._exit(0)
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the parent dies, even by SIGKILL (no orphans
+    reading on)."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's stop still ends the pool
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(0)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def _context() -> Any:
@@ -308,9 +346,19 @@ def _round(
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop at once: on Ctrl-C the workers' files are abandoned, not waited for."""
+    """Stop at once: on Ctrl-C the workers' files are abandoned, not waited for. SIGTERM lets a
+    worker cancel its query; one that has not gone after STOP_GRACE seconds is killed."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way before 3.14
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
+    deadline = time.monotonic() + STOP_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1)
+
+
+STOP_GRACE = 3.0

@@ -47,6 +47,7 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         jobs=settings.get("jobs") or 0,
         hidden=bool(settings.get("hidden")),
         follow_symlinks=bool(settings.get("follow_symlinks")),
+        follow_outside=bool(settings.get("follow_symlinks_outside")),
         ignore_file=settings.get("ignore_file"),
         byte_budget=settings.get("byte_budget") or FileOptions.byte_budget,
         full=settings["full"],

@@ -224,6 +224,7 @@ class Scanner:
 
     def _result(self, started: str, publics: list[str], state: _State) -> ScanResult:
         verdicts = [v for p in self.config.policies for v in p.evaluate(state.findings)]
+        skipped, notes = _scrubbed(state.skipped), _scrubbed(state.notes)
         return ScanResult(
             tool_version=__version__,
             started=started,
@@ -233,14 +234,23 @@ class Scanner:
             settings=self.config.settings(),
             findings=tuple(state.findings),
             verdicts=tuple(verdicts),
-            skipped=tuple(state.skipped),
-            notes=tuple(state.notes),
+            skipped=skipped,
+            notes=notes,
             coverage=tuple(state.coverage),
             tables_scanned=state.tables,
             interrupted=state.interrupted,
             sources=tuple(state.sources),
             rules_digest=rules_digest(),
         )
+
+
+def _scrubbed(entries: list[Skipped]) -> tuple[Skipped, ...]:
+    """Reasons and notes as every report and the store get them: whatever a driver, parser or
+    URL put in them, no quoted value and no password is left (piscan.redact)."""
+    from piscan.redact import scrub
+    from piscan.sources.credentials import redact_text
+
+    return tuple(replace(s, reason=scrub(redact_text(s.reason))) for s in entries)
 
 
 def _media_detector() -> Any:
@@ -253,9 +263,9 @@ def _media_detector() -> Any:
 
 
 def _public_guess(target: str) -> str:
-    from piscan.sources.credentials import redact_text
+    from piscan.sources.credentials import redact_target
 
-    return redact_text(target)
+    return redact_target(target)
 
 
 def _now() -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from piscan import interrupt
 from piscan.aggregate import ColumnTally
 from piscan.detectors.names import context_words, name_hits
 from piscan.errors import SkipError
@@ -38,9 +39,11 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
     rows = 0
     try:
         for batch in source.read(container):
+            interrupt.check()  # a Ctrl-C swallowed by a finalizer is raised here
             if batch.restart:  # the source starts over (a column was dropped): count nothing twice
                 columns, rows = _columns(scanner, source, container), 0
             rows += batch.rows
+            out.notes += [Skipped(source.public, container.path, text) for text in batch.notes]
             for name, reason in batch.failed.items():
                 out.skipped.append(Skipped(source.public, f"{container.path}.{name}", reason))
                 columns.pop(name, None)
@@ -51,7 +54,13 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
             if col.thinning and col.thinning.pending:
                 _examine(scanner, col, 0, col.thinning.flush())
     except SkipError as exc:
-        out.skipped.append(Skipped(source.public, container.path, str(exc)))
+        if not rows:
+            out.skipped.append(Skipped(source.public, container.path, str(exc)))
+            return out
+        # failed part-way (a lost connection, twice): what was read is kept, marked partial
+        partial = f"partial: {rows:,} rows were read and scanned, then: {exc}"
+        out.skipped.append(Skipped(source.public, container.path, partial))
+        _collect(scanner, columns, out)
         return out
     except KeyboardInterrupt:
         out.interrupted = True

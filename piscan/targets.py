@@ -9,7 +9,7 @@ from pathlib import Path
 
 from piscan.errors import TargetError
 from piscan.sources.base import Source
-from piscan.sources.credentials import redact_text
+from piscan.sources.credentials import redact_target, remember
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.fs import Filesystem
 from piscan.sources.sql import SqlOptions, SqlSource
@@ -23,6 +23,7 @@ SQLITE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db3", ".s3db", ".sl3"})
 def open_target(target: str, options: SqlOptions, files: FileOptions | None = None) -> Source:
     """Open a target; unknown kinds get a one-line error."""
     files = files or FileOptions()
+    remember(target)  # before anything can fail: no message may carry its password
     scheme = target.split("://", 1)[0].lower() if "://" in target else ""
     if scheme in ("smb", "s3"):
         return _file_source(_remote(scheme, target), options, files)
@@ -34,7 +35,8 @@ def open_target(target: str, options: SqlOptions, files: FileOptions | None = No
         return SqlSource(f"sqlite:///{path.resolve()}", options, public=target)
     from piscan.sources.local import LocalFilesystem
 
-    return _file_source(LocalFilesystem(target, follow_symlinks=files.follow_symlinks), options, files)
+    local = LocalFilesystem(target, follow_symlinks=files.follow_symlinks, outside=files.follow_outside)
+    return _file_source(local, options, files)
 
 
 def _remote(scheme: str, target: str) -> Filesystem:
@@ -58,7 +60,7 @@ def _kind(path: Path, target: str) -> str:
     """``sqlite``, ``file`` or ``folder``, once the path has been opened: a path that cannot be
     read, or a database file that is not SQLite, is a TargetError rather than a scan that
     silently reads nothing."""
-    shown = redact_text(target)
+    shown = redact_target(target)
     try:
         st = path.stat()
     except FileNotFoundError:

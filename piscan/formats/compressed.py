@@ -4,7 +4,6 @@ limits against bombs as archives: total bytes expanded and expansion ratio."""
 from __future__ import annotations
 
 import bz2
-import gzip
 import io
 import lzma
 import zlib
@@ -52,10 +51,18 @@ class Counting(io.RawIOBase):
 
 
 class Guarded(io.RawIOBase):
-    """A decompressed stream that stops at the archive-bomb limits and names damaged data."""
+    """A decompressed stream that stops at the archive-bomb limits and names damaged data.
 
-    def __init__(self, inner: BinaryIO, ctx: ReadContext, what: str, packed: Callable[[], int]) -> None:
+    With ``defer``, damage ends the stream instead of failing the read, so the readable part
+    before it is scanned; ``damage`` then says what was wrong (``decompress`` callers raise it
+    once that part is read).
+    """
+
+    def __init__(
+        self, inner: BinaryIO, ctx: ReadContext, what: str, packed: Callable[[], int], defer: bool = False
+    ) -> None:
         self.inner, self.ctx, self.what, self.packed, self.count = inner, ctx, what, packed, 0
+        self.defer, self.damage = defer, ""
 
     def readable(self) -> bool:
         """Always: it is a reader."""
@@ -63,13 +70,19 @@ class Guarded(io.RawIOBase):
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
         """Decompress the next bytes, checking the limits first."""
+        if self.damage:
+            return 0
         try:
             # one decompression step per call: data read before an error is never lost
             data = getattr(self.inner, "read1", self.inner.read)(len(buffer))
         except FormatError:
             raise
         except _ERRORS as exc:
-            raise FormatError(f"truncated or damaged {self.what} data: {exc}") from None
+            message = f"truncated or damaged {self.what} data after {self.count:,} bytes: {exc}"
+            if not self.defer:
+                raise FormatError(message) from None
+            self.damage = message
+            return 0
         self.count += len(data)
         self.ctx.shared.expanded += len(data)
         opts = self.ctx.options
@@ -86,16 +99,76 @@ def guarded(inner: BinaryIO, ctx: ReadContext, what: str, packed: Callable[[], i
     return io.BufferedReader(Guarded(inner, ctx, what, packed), 1 << 16)  # type: ignore[return-value]
 
 
-def decompress(stream: BinaryIO, kind: str, ctx: ReadContext) -> BinaryIO:
-    """The decompressed stream of a .gz, .bz2 or .xz file."""
+def decompress(stream: BinaryIO, kind: str, ctx: ReadContext) -> tuple[BinaryIO, Guarded]:
+    """The decompressed stream of a .gz, .bz2 or .xz file, and its guard: damage ends the
+    stream where it starts (``guard.damage`` says so), the part before it stays readable."""
     if ctx.depth >= ctx.options.max_archive_depth:
         raise FormatError(f"compressed data nested deeper than {ctx.options.max_archive_depth} levels")
     counting = Counting(stream)
     raw = io.BufferedReader(counting, 1 << 16)
     inner: BinaryIO
     if kind == "gz":
-        inner = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
+        inner = io.BufferedReader(GzipSalvage(raw), 1 << 16)  # type: ignore[assignment]
     else:
         opener = bz2.BZ2File if kind == "bz2" else lzma.LZMAFile
         inner = opener(raw)  # type: ignore[assignment]
-    return guarded(inner, ctx, kind, lambda: counting.count)
+    guard = Guarded(inner, ctx, kind, lambda: counting.count, defer=True)
+    return io.BufferedReader(guard, 1 << 16), guard  # type: ignore[return-value]
+
+
+class GzipSalvage(io.RawIOBase):
+    """gzip members (concatenated too) decompressed so that damage loses nothing before it:
+    the input goes in pieces, and the piece holding the damage is fed again in slivers from a
+    copy of the decompressor taken before it, so every byte up to the damage comes out."""
+
+    PIECE, SLIVER = 1 << 14, 64
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw, self.out, self.error = raw, b"", ""
+        self.inflate = zlib.decompressobj(wbits=31)
+        self.pending, self.ended = False, False  # pending: a member has begun and not ended
+
+    def readable(self) -> bool:
+        """Always: it is a reader."""
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        """Serve decompressed bytes; raise the damage only once everything before it is out."""
+        while not self.out and not self.ended:
+            self._step()
+        if not self.out and self.error:
+            error, self.error = self.error, ""
+            raise zlib.error(error)
+        n = min(len(buffer), len(self.out))
+        buffer[:n], self.out = self.out[:n], self.out[n:]
+        return n
+
+    def _step(self) -> None:
+        piece = self.raw.read(self.PIECE)
+        if not piece:
+            self.ended = True
+            if self.pending:
+                self.error = "compressed data ends before the end of its gzip member"
+            return
+        saved, pending, kept = self.inflate.copy(), self.pending, len(self.out)
+        try:
+            self._feed(piece)
+        except zlib.error:
+            self.inflate, self.pending, self.out, self.ended = saved, pending, self.out[:kept], True
+            for start in range(0, len(piece), self.SLIVER):  # salvage up to the damage
+                try:
+                    self._feed(piece[start : start + self.SLIVER])
+                except zlib.error as exc:
+                    self.error = str(exc)
+                    return
+
+    def _feed(self, data: bytes) -> None:
+        while data:
+            self.out += self.inflate.decompress(data)
+            self.pending = True
+            if not self.inflate.eof:
+                return
+            data = self.inflate.unused_data
+            self.inflate, self.pending = zlib.decompressobj(wbits=31), False  # the next member
+            if not data.strip(b"\x00"):  # nothing, or padding after the last member
+                return

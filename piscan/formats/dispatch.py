@@ -13,6 +13,7 @@ from piscan.formats.chunks import blocks
 from piscan.formats.delimited import csv_rows
 from piscan.formats.streams import head_of
 from piscan.formats.text import BOMS, lines, sniff, text_rows
+from piscan.redact import scrub
 
 HEAD = 8192
 SNIFF_LINES = 20
@@ -31,7 +32,7 @@ def read_any(stream: BinaryIO, name: str, ctx: ReadContext, size: int | None) ->
 
 def describe(exc: BaseException) -> str:
     """One line naming what went wrong, without the data that caused it."""
-    text = " ".join(str(exc).split())[:200]
+    text = scrub(" ".join(str(exc).split())[:200])  # parsers quote the bytes they choked on
     return f"damaged or unreadable file: {type(exc).__name__}" + (f": {text}" if text else "")
 
 
@@ -40,8 +41,10 @@ def _read(stream: BinaryIO, name: str, ctx: ReadContext, size: int | None) -> It
     lower = name.lower()
     packed = compressed.compression(head)
     if packed:
-        inner = compressed.decompress(stream, packed, ctx)
+        inner, guard = compressed.decompress(stream, packed, ctx)
         yield from read_any(inner, compressed.inner_name(name), ctx.deeper(), None)
+        if guard.damage:  # the readable part before the damage has been read
+            raise FormatError(guard.damage)
     elif head.startswith(_ZIP):
         if lower.endswith((".docx", ".docm", ".dotx")):
             yield from documents.docx_rows(stream, ctx)

@@ -52,20 +52,41 @@ def _object(text: str) -> dict | None:
         return None
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than Python's stack: not read as JSON
         return None
     return value if isinstance(value, dict) else None
 
 
 def json_rows(numbered: Iterable[tuple[int | None, str, bool]], ctx: ReadContext) -> Iterator[Row]:
-    """One row per line: the object's field paths, or the line as text when it is not JSON."""
+    """One row per line: the object's field paths, or the line as text when it is not JSON (or
+    nested too deeply to walk: that line alone is read as text, the rest of the file as JSON)."""
+    deep = False
     for number, text, cont in numbered:
         value = None if cont else _object(text.strip())
+        fields: dict[str, object] | None = None
         if value is not None:
-            fields = {k: _cut(v, ctx.max_chars) for k, v in flatten(value).items()}
-        else:
+            try:
+                fields = {k: _cut(v, ctx.max_chars) for k, v in flatten(value).items()}
+            except RecursionError:
+                deep = True
+        elif not cont and text.lstrip().startswith("{") and _too_deep(text):
+            deep = True
+        if fields is None:
             fields = {CONTENT: pieces(text, ctx.max_chars)} if text.strip() else {}
         yield ctx.row(number, fields, "jsonl", cont)
+    if deep:
+        ctx.note("JSON nested too deeply on some lines: those lines were read as text")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether a line fails as JSON only for its depth."""
+    try:
+        json.loads(text)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    return False
 
 
 def _cut(value: object, max_chars: int) -> object:

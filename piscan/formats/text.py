@@ -21,6 +21,7 @@ BOMS = (
 )
 _CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\b\x1b")
 SNIFF_BYTES = 32 * 1024
+NUL_SHARE = 1000  # more than one NUL in this many bytes: binary (random bytes have 1 in 256)
 
 
 def sniff(head: bytes) -> tuple[str | None, str]:
@@ -32,7 +33,9 @@ def sniff(head: bytes) -> tuple[str | None, str]:
     if wide:
         return wide, ""
     sample = head[:SNIFF_BYTES]
-    if b"\x00" in sample or (sample and len(sample.translate(None, _CONTROLS)) < 0.9 * len(sample)):
+    # a stray NUL (a torn write in a log) does not make text binary; binary data has NULs often
+    nuls = sample.count(0) > max(1, len(sample) // NUL_SHARE)
+    if nuls or (sample and len(sample.translate(None, _CONTROLS + b"\x00")) < 0.9 * len(sample)):
         return None, ""
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from functools import wraps
 
 from piscan.model import ScanResult, Verdict
+from piscan.redact import printable_result
 
 SCHEMA_VERSION = "1.0"
 
@@ -87,4 +89,17 @@ def renderer(fmt: Format) -> Callable[[ScanResult], str]:
         Format.JUNIT: junit_reporter.render,
         Format.HTML: html_reporter.render,
     }
-    return renderers[fmt]
+    render = renderers[fmt]
+    if fmt in EXACT_NAMES:
+        return render
+    # names come from whoever wrote the data: no escape code may recolour a terminal or split a row
+    @wraps(render)
+    def printable_render(result: ScanResult) -> str:
+        return render(printable_result(result))
+
+    return printable_render
+
+
+# JSON formats keep names exactly (their encoding escapes control characters); SARIF's message
+# texts are made printable where they are written.
+EXACT_NAMES = frozenset({Format.JSON, Format.SARIF})

@@ -16,4 +16,9 @@ def render(result: ScanResult) -> str:
     writer.writeheader()
     for verdict in sorted_verdicts(result):
         writer.writerow(verdict_row(verdict))
+    if result.interrupted:  # a last row any CSV reader takes: the same columns, the mark in the first
+        writer.writerow({"source": PARTIAL_MARK})
     return buffer.getvalue()
+
+
+PARTIAL_MARK = "# interrupted: partial results"

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from piscan.coverage import declared_not_seen
 from piscan.fingerprint import FINGERPRINT_VERSION, fingerprint
 from piscan.model import CategoryInfo, Location, PolicyInfo, ScanResult, Skipped, Verdict
+from piscan.redact import printable
 from piscan.reporters.base import sorted_verdicts
 
 SARIF_VERSION = "2.1.0"
@@ -150,7 +151,7 @@ def _message(verdict: Verdict) -> str:
         f"values, confidence {f.confidence:.2f}, evidence {f.evidence.value}. "
         f"Policy {verdict.policy}: {category}, {state}."
     )
-    return text + (f" Masked example: {f.example}" if f.example else "")
+    return printable(text + (f" Masked example: {f.example}" if f.example else ""))
 
 
 def is_file(loc: Location) -> bool:
@@ -214,7 +215,7 @@ def _notification(item: Skipped, level: str, kind: str) -> dict[str, object]:
     where = " ".join(p for p in (item.source, item.location) if p)
     return {
         "level": level,
-        "message": {"text": f"{kind}: {where}: {item.reason}"},
+        "message": {"text": printable(f"{kind}: {where}: {item.reason}")},
         "descriptor": {"id": kind},
         "properties": {"source": item.source, "location": item.location, "reason": item.reason},
     }

@@ -6,6 +6,7 @@ import io
 from itertools import groupby
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from piscan.coverage import Unobserved, declared_not_seen
@@ -35,7 +36,7 @@ def write(console: Console, result: ScanResult) -> None:
     )
     group = lambda v: (v.finding.location.source, v.finding.location.container)  # noqa: E731
     for (source, container), rows in groupby(order, key=group):
-        console.print(_table(f"{source}  {container}", list(rows)))
+        console.print(_table(escape(f"{source}  {container}"), list(rows)))  # names are not markup
     unseen = declared_not_seen(result)
     if unseen:
         console.print(_unseen_table(unseen))
@@ -85,7 +86,7 @@ def _table(title: str, verdicts: list[Verdict]) -> Table:
         declared = "yes" if v.declared else "[bold red]NO[/]"
         category = f"{v.category} {v.category_name}".strip() or "(none)"
         table.add_row(
-            f.location.parts[-1],
+            escape(f.location.parts[-1]),
             f.entity,
             v.policy,
             category,
@@ -93,7 +94,7 @@ def _table(title: str, verdicts: list[Verdict]) -> Table:
             f"{f.matches}/{f.sampled}",
             f"{f.confidence:.2f}",
             f.evidence.value,
-            f.example,
+            escape(f.example),
         )
     return table
 

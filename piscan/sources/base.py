@@ -29,13 +29,15 @@ class Batch:
     """Sampled rows of a container, column-major; ``failed`` names columns that could not be read.
 
     ``restart`` tells the reader to drop what it counted so far: the source reads the container
-    again from the start (column by column, after a read failed part-way).
+    again from the start (column by column, after a read failed part-way). ``notes`` say how the
+    read went when it matters to the result (a lost connection it recovered from).
     """
 
     rows: int
     values: dict[str, list[object]]
     failed: dict[str, str] = field(default_factory=dict)
     restart: bool = False
+    notes: tuple[str, ...] = ()
 
 
 class Source(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -13,15 +14,54 @@ from piscan.errors import TargetError
 
 PASSWORD_ENV = "PISCAN_DB_PASSWORD"
 PASSFILE_ENV = "PISCAN_PASSFILE"
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):(?P<pw>[^@/\s]*)@", re.I)
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:/+", re.I)
+_PASSWORD_KEYS = {"password", "passwd", "pwd", "sslpassword"}
+_SECRETS: set[str] = set()  # every password seen in a target of this process (workers inherit it)
+MIN_SECRET = 4  # shorter secrets are removed where they stand in a URL, not from all text
+
+
+def split_secret(target: str) -> tuple[str, str | None]:
+    """(target without its password, the password) before any parsing: the password is whatever
+    lies between the user's ``:`` and the last ``@``, however malformed the rest is (no scheme,
+    ``postgresql:/`` with one slash, ``@``, ``/`` or spaces inside the password)."""
+    at = target.rfind("@")
+    if at < 0:
+        return target, None
+    scheme = _SCHEME.search(target, 0, at)
+    start = scheme.end() if scheme else 0
+    userinfo = target[start:at]
+    if at < start or ":" not in userinfo:
+        return target, None
+    user, secret = userinfo.split(":", 1)
+    return target[:start] + user + target[at:], secret
+
+
+def remember(target: str) -> str:
+    """Note the target's password as a secret to remove from every message; returns the target
+    without it."""
+    bare, secret = split_secret(target)
+    for value in (secret, *_query_secrets(bare)):
+        if value:
+            _SECRETS.update({value, unquote(value), quote(unquote(value), safe="")})
+    return redact_text(bare)
+
+
+def _query_secrets(target: str) -> list[str]:
+    query = target.partition("?")[2]
+    pairs = (part.partition("=") for part in query.split("&"))
+    return [value for key, _, value in pairs if key.lower() in _PASSWORD_KEYS]
 
 
 def parse(target: str) -> URL:
-    """Parse a SQLAlchemy URL; a malformed one is a TargetError that does not echo a password."""
+    """Parse a SQLAlchemy URL with the password taken out first, so no parsing error, misread
+    host or message can carry it; a malformed URL is a TargetError without it."""
+    remember(target)
+    bare, secret = split_secret(target)
     try:
-        return make_url(target)
+        url = make_url(bare)
     except (ArgumentError, ValueError):  # ValueError: a non-numeric port
-        raise TargetError(f"not a database URL: {redact_text(target)}") from None
+        raise TargetError(f"not a database URL: {redact_text(bare)}") from None
+    return url.set(password=unquote(secret)) if secret else url
 
 
 def public(url: URL) -> str:
@@ -29,15 +69,24 @@ def public(url: URL) -> str:
 
     ``URL.set(password=None)`` means "leave unchanged" in SQLAlchemy 2.1, so the URL is rebuilt.
     """
-    bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database, url.query)
+    query = {k: v for k, v in url.query.items() if k.lower() not in _PASSWORD_KEYS}
+    bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database, query)
     return bare.render_as_string(hide_password=False)
+
+
+def redact_target(target: str) -> str:
+    """A whole target as messages may show it: split before any word boundary, so a password
+    with spaces goes too."""
+    return redact_text(split_secret(target)[0])
 
 
 def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
     """Remove passwords from free text: ``user:pw@`` in URLs and any known secret."""
-    text = _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}@", text)
-    for secret in secrets:
-        if secret:
+    text = re.sub(r"\S+", lambda word: split_secret(word.group())[0], text)
+    for key in _PASSWORD_KEYS:
+        text = re.sub(rf"(?i)\b({key})=[^&\s]*", r"\1=***", text)
+    for secret in sorted({*secrets, *_SECRETS}, key=len, reverse=True):
+        if secret and len(secret) >= MIN_SECRET:
             text = text.replace(secret, "***")
     return text
 

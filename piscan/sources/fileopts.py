@@ -14,6 +14,7 @@ class FileOptions:
     jobs: int = 0  # worker processes; 0 means the core count
     hidden: bool = False  # scan dot-files and dot-folders
     follow_symlinks: bool = False
+    follow_outside: bool = False  # with follow_symlinks: also links that leave the scanned root
     ignore_file: str | None = None  # gitignore-style patterns; default: .piscanignore in the root
     byte_budget: int = 8 * MIB  # huge files: head plus random chunks up to this many bytes
     full: bool = False  # read every byte of every file

@@ -17,6 +17,7 @@ from piscan.formats.batches import Batcher, unit_path
 from piscan.formats.dispatch import describe, read_any
 from piscan.formats.streams import Limited
 from piscan.model import Location
+from piscan.redact import scrub
 from piscan.sources.base import Batch, Container, Selector
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.fs import FileInfo, Filesystem
@@ -121,7 +122,7 @@ class FileSource:
                 for row in read_any(io.BufferedReader(limited, 1 << 16), name, ctx, size):  # type: ignore[arg-type]
                     yield from batcher.add(row)
             except SkipError as exc:
-                error = str(exc)
+                error = scrub(str(exc))  # a reader's message may quote the bytes it choked on
             except Exception as exc:  # a reader failing on bad input must never stop the scan
                 error = describe(exc)
             yield from batcher.flush()
@@ -159,7 +160,7 @@ def _shrunk(stream: BinaryIO, size: int | None) -> str:
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return ""
     if size is not None and now < size:
-        return f"changed while it was read: it shrank from {size} to {now} bytes"
+        return f"changed while it was read: it shrank from {size:,} to {now:,} bytes"
     return ""
 
 

@@ -18,12 +18,13 @@ _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0
 class LocalFilesystem:
     """A folder (or one file) on this machine; paths are relative to it with ``/`` separators."""
 
-    def __init__(self, target: str, follow_symlinks: bool = False) -> None:
+    def __init__(self, target: str, follow_symlinks: bool = False, outside: bool = False) -> None:
         self.public = target
         root = Path(target).expanduser()
         self.single = root.name if root.is_file() else None
         self.base = root.parent if self.single else root
-        self.follow = follow_symlinks
+        self.follow, self.outside = follow_symlinks, outside
+        self.real_base = os.path.realpath(self.base)
         self.notices: list[tuple[str, str]] = []
 
     def walk(self) -> Iterator[FileInfo]:
@@ -50,6 +51,10 @@ class LocalFilesystem:
                 if not self.follow:
                     yield FileInfo(rel, 0, st.st_mtime, "symlink")
                     return
+                if not self._inside(path):
+                    why = "symbolic link leads outside the scanned root: not followed"
+                    self.notices.append((rel, f"{why} (--follow-symlinks-outside follows it)"))
+                    return
                 st = os.stat(path)
         except FileNotFoundError:
             self.notices.append((rel, "broken symbolic link or vanished file: not read"))
@@ -66,9 +71,19 @@ class LocalFilesystem:
         else:
             yield FileInfo(rel, st.st_size, st.st_mtime, _kind(st.st_mode))
 
+    def _inside(self, path: Path) -> bool:
+        """Whether a path, links resolved, stays inside the scanned root (or leaving is allowed)."""
+        if self.outside or self.single:  # a single file target: the user named it
+            return True
+        real = os.path.realpath(path)
+        return real == self.real_base or real.startswith(self.real_base.rstrip(os.sep) + os.sep)
+
     def open(self, path: str) -> BinaryIO:
-        """The file, opened without blocking and refused unless it is a regular file."""
+        """The file, opened without blocking and refused unless it is a regular file (and, when
+        links are followed, unless it lies inside the root: a link may change after the walk)."""
         flags = _FLAGS | (0 if self.follow else getattr(os, "O_NOFOLLOW", 0))
+        if self.follow and not self._inside(self.base / path):
+            raise OSError(errno.EACCES, "symbolic link leads outside the scanned root")
         fd = os.open(self.base / path, flags)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):

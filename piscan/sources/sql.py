@@ -5,22 +5,24 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+import warnings
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import column, create_engine, event, func, inspect, select, table
+from sqlalchemy import Text, cast, column, create_engine, event, func, inspect, select, table, text
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SAWarning, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from piscan.errors import SkipError, TargetError
 from piscan.model import Column, Location
+from piscan.redact import scrub
 from piscan.sources import credentials, sampling
 from piscan.sources.base import Batch, Container, Selector
-from piscan.sources.sqltypes import kind_of, trimmable, type_name
+from piscan.sources.sqltypes import cut_as_text, kind_of, numeric_array, trimmable, type_name
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,9 @@ SYSTEM_SCHEMAS = {
     "sys",
 }
 BINARY_HEAD_BYTES = 4096  # signatures and packed float vectors are read from the first bytes
+VECTOR_ITEMS = 4096  # items of a numeric array read (embeddings have 128 to 2048)
+CANCEL_TIMEOUT = 3.0  # seconds an interrupted scan waits for the server to cancel its query
+READ_TIMEOUT_SLACK = 15  # seconds a MariaDB read may wait beyond the statement timeout
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class SqlSource:
         self.engine = self._engine(url)
         self.notices: list[tuple[str, str]] = []  # (location, message) of what was skipped
         self._types: dict[tuple[str, ...], Any] = {}
+        self._active: Connection | None = None  # the connection a read is streaming from
         self._check_connection()
 
     # -- connection ---------------------------------------------------------------------------
@@ -103,11 +109,16 @@ class SqlSource:
     def describe(self, exc: BaseException) -> str:
         """A one-line, password-free description of a database error."""
         orig = getattr(exc, "orig", None) or exc
-        lines = [ln.strip() for ln in str(orig).splitlines() if ln.strip()]
-        text = " ".join(lines[:2]) if lines else type(orig).__name__
+        args = getattr(orig, "args", ())
+        if len(args) == 2 and isinstance(args[0], int):  # PyMySQL: (code, message)
+            text = f"({args[0]}) {args[1]}"
+        else:
+            lines = [ln.strip() for ln in str(orig).splitlines() if ln.strip()]
+            text = " ".join(lines[:2]) if lines else type(orig).__name__
         if "(Background on this error" in text:
             text = text.split("(Background on this error")[0].strip()
-        return credentials.redact_text(text, self._secrets)[:300]
+        # drivers quote the value that failed (a view casting an e-mail to integer): drop it
+        return scrub(credentials.redact_text(text, self._secrets))[:300]
 
     def close(self) -> None:
         """Dispose of pooled connections."""
@@ -128,7 +139,34 @@ class SqlSource:
         for schema in schemas:
             if not self.options.selector.wants((schema,)):
                 continue
+            self._grant_gaps(schema)
             yield from self._tables(inspector, schema)
+
+    def _grant_gaps(self, schema: str) -> None:
+        """MySQL/MariaDB hide every table a role holds no grant on, even from information_schema:
+        a role with table-level grants only may see a fraction of the schema, so say so."""
+        if self.url.get_backend_name() not in ("mysql", "mariadb"):
+            return
+        query = text(
+            "SELECT (SELECT count(*) FROM information_schema.USER_PRIVILEGES"
+            "        WHERE PRIVILEGE_TYPE = 'SELECT')"
+            " + (SELECT count(*) FROM information_schema.SCHEMA_PRIVILEGES"
+            "    WHERE PRIVILEGE_TYPE = 'SELECT' AND :schema LIKE TABLE_SCHEMA)"
+        )
+        try:
+            with self.engine.connect() as conn:
+                broad = conn.execute(query, {"schema": schema}).scalar()
+        except SQLAlchemyError as exc:
+            self.notices.append((schema, f"cannot check the role's grants: {self.describe(exc)}"))
+            return
+        if not broad:
+            self.notices.append(
+                (
+                    schema,
+                    "the role can read only tables (or columns) granted to it one by one: tables and"
+                    " columns without a grant are invisible to it and could not be listed or read",
+                )
+            )
 
     def _schemas(self, inspector: Any) -> list[str]:
         backend = self.url.get_backend_name()
@@ -152,12 +190,14 @@ class SqlSource:
             if not self.options.selector.wants(parts):
                 continue
             try:
-                reflected = inspector.get_columns(name, schema=schema)
+                with warnings.catch_warnings():  # an unknown type (xml) is read as text: no warning
+                    warnings.simplefilter("ignore", SAWarning)
+                    reflected = inspector.get_columns(name, schema=schema)
             except SQLAlchemyError as exc:
                 self.notices.append((".".join(parts), f"cannot read columns: {self.describe(exc)}"))
                 continue
             columns = []
-            for col in reflected:
+            for col in self._true_names(reflected, schema, name):
                 if not self.options.selector.wants((*parts, col["name"])):
                     continue
                 columns.append(
@@ -171,6 +211,28 @@ class SqlSource:
                 self._types[(*parts, col["name"])] = col["type"]
             if columns:
                 yield Container(parts, tuple(columns), is_view)
+
+    def _true_names(self, reflected: list[dict], schema: str, name: str) -> list[dict]:
+        """MySQL/MariaDB reflection returns a name holding a backtick with the backtick doubled
+        (it parses SHOW CREATE TABLE): take the name information_schema gives."""
+        if self.url.get_backend_name() not in ("mysql", "mariadb") or not any(
+            "`" in c["name"] for c in reflected
+        ):
+            return reflected
+        query = text(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS"
+            " WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name"
+        )
+        try:
+            with self.engine.connect() as conn:
+                real = {r[0] for r in conn.execute(query, {"schema": schema, "name": name})}
+        except SQLAlchemyError:  # the columns are then read as reflected (and skipped if wrong)
+            return reflected
+        fixed = []
+        for col in reflected:
+            undoubled = col["name"].replace("``", "`")
+            fixed.append({**col, "name": undoubled} if col["name"] not in real and undoubled in real else col)
+        return fixed
 
     # -- reading ------------------------------------------------------------------------------
     def read(self, container: Container) -> Iterator[Batch]:
@@ -217,20 +279,85 @@ class SqlSource:
         schema, name = container.parts
         tbl = table(name, schema=None if self.url.get_backend_name() == "sqlite" else schema)
         exprs = [self._select_expr(container, c) for c in cols]
-        with self.engine.connect() as conn:
-            query, sampled = self._query(conn, tbl, exprs, schema, name)
+        conn = self._active = self.engine.connect()
+        try:
+            query, sampled = self._query(conn, tbl, exprs, container)
             non_null = dict.fromkeys((c.name for c in cols), 0)
-            rows = yield from self._stream(conn, query, cols, non_null)
+            rows, conn = yield from self._stream_resuming(conn, query, cols, non_null)
             if sampled and rows == 0:  # a page sample of a table with few pages can come back empty
                 first = select(*exprs).select_from(tbl).limit(self.options.sample_rows)
                 yield from self._stream(conn, first, cols, non_null)
             if sampled:
                 yield from self._sparse_top_up(conn, tbl, cols, exprs, non_null)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | GeneratorExit):  # Ctrl-C, SIGTERM, a closed reader
+                self._cancel(conn)
+            _abandon(conn)
+            raise
+        conn.close()
+
+    def cancel_active(self) -> None:
+        """Cancel the query being read, from a signal handler (a worker told to stop)."""
+        if self._active is not None:
+            self._cancel(self._active)
+
+    def _cancel(self, conn: Connection) -> None:
+        """Stop the server's work on an interrupted query now, not at its statement timeout:
+        libpq's cancel request on PostgreSQL, ``KILL QUERY`` from a side connection on MariaDB."""
+        try:
+            if conn.invalidated or conn.closed:
+                return
+            raw = conn.connection.dbapi_connection
+            backend = self.url.get_backend_name()
+            if backend == "postgresql" and hasattr(raw, "cancel_safe"):
+                raw.cancel_safe(timeout=CANCEL_TIMEOUT)
+            elif backend in ("mysql", "mariadb") and hasattr(raw, "thread_id"):
+                side = self.engine.raw_connection()
+                try:
+                    cursor = side.cursor()
+                    cursor.execute("KILL QUERY %s", (raw.thread_id(),))
+                finally:
+                    side.close()
+        except Exception:  # best effort: the statement timeout still ends the query
+            log.debug("cancelling an interrupted query failed", exc_info=True)
+
+    def _stream_resuming(
+        self, conn: Connection, query: Any, cols: tuple[Column, ...], non_null: dict[str, int]
+    ) -> Generator[Batch, None, tuple[int, Connection]]:
+        """``_stream``, resumed once on a new connection when the first one is lost (a killed
+        backend, a restarted server): the rows already read are kept and skipped by OFFSET.
+        Returns the rows read and the connection that is still open."""
+        done = [0]
+        try:
+            return (yield from self._stream(conn, query, cols, non_null, done)), conn
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            reason = self._reason(exc)
+        _abandon(conn)
+        try:
+            conn = self._active = self.engine.connect()
+        except DBAPIError as again:  # the server is gone: keep what was read (tables.scan_table)
+            raise SkipError(f"{reason}; reconnecting failed: {self.describe(again)}") from None
+        try:
+            more = yield from self._stream(conn, query.offset(done[0]) if done[0] else query, cols, non_null)
+        except BaseException:
+            _abandon(conn)
+            raise
+        note = f"connection lost after {done[0]:,} rows ({reason}): the rest was read on a new connection"
+        yield Batch(0, {}, notes=(note,))
+        return done[0] + more, conn
 
     def _stream(
-        self, conn: Connection, query: Any, cols: tuple[Column, ...], non_null: dict[str, int]
+        self,
+        conn: Connection,
+        query: Any,
+        cols: tuple[Column, ...],
+        non_null: dict[str, int],
+        done: list[int] | None = None,
     ) -> Generator[Batch, None, int]:
-        """Batches of a query's rows, counting non-null values per column; returns the rows read."""
+        """Batches of a query's rows, counting non-null values per column; returns the rows read
+        (and keeps ``done[0]`` up to date, for a caller that must resume after a failure)."""
         size = self.options.batch_rows
         result = conn.execution_options(stream_results=True, yield_per=size).execute(query)
         total = 0
@@ -240,12 +367,15 @@ class SqlSource:
                 values = batch.values[c.name]
                 non_null[c.name] += len(values) - values.count(None)
             total += len(rows)
+            if done is not None:
+                done[0] = total
             yield batch
         return total
 
-    def _query(self, conn: Connection, tbl: Any, exprs: list, schema: str, name: str) -> tuple[Any, bool]:
+    def _query(self, conn: Connection, tbl: Any, exprs: list, container: Container) -> tuple[Any, bool]:
         """A full read when asked for or when the table is small, else a dialect sample."""
         opts = self.options
+        (schema, name), view = container.parts, container.view
         plain = select(*exprs).select_from(tbl)
         if opts.full_scan:
             return plain, False
@@ -254,8 +384,9 @@ class SqlSource:
         estimate = sampling.estimate_rows(conn, schema, name)
         if estimate is None:
             estimate = sampling.bounded_count(conn, tbl, 100 * opts.sample_rows)
-        dialect = conn.dialect.name
-        return sampling.sample_query(exprs, tbl, dialect, opts.sample_rows, estimate), True
+        pages = None if view else sampling.table_pages(conn, schema, name)
+        plan = sampling.Plan(estimate, pages, view)
+        return sampling.sample_query(exprs, tbl, conn.dialect.name, opts.sample_rows, plan), True
 
     def _sparse_top_up(
         self,
@@ -277,14 +408,43 @@ class SqlSource:
                 yield Batch(0, {col.name: extra})
 
     def _select_expr(self, container: Container, col: Column) -> Any:
+        """The column as piscan reads it: every value bounded by the database itself, so one
+        50 MB cell costs no more memory than a short one."""
         expr = column(col.name)
         sa_type = self._types.get((*container.parts, col.name))
-        if sa_type is not None and trimmable(sa_type):
+        if sa_type is None:
+            return expr
+        if trimmable(sa_type):
             from sqlalchemy import types as sat
 
             bound = BINARY_HEAD_BYTES if isinstance(sa_type, sat._Binary) else self.options.max_cell_chars
             return func.substr(expr, 1, bound).label(col.name)
+        if cut_as_text(sa_type, self.url.get_backend_name()):
+            return func.substr(cast(expr, Text), 1, self.options.max_cell_chars).label(col.name)
+        if numeric_array(sa_type) and self.url.get_backend_name() == "postgresql":
+            return column(col.name, sa_type)[1:VECTOR_ITEMS].label(col.name)
         return expr
+
+
+def _abandon(conn: Connection) -> None:
+    """Close a connection that failed or was interrupted without draining what the server still
+    sends (an unbuffered MariaDB result would be read to its end first)."""
+    try:
+        if not conn.invalidated and not conn.closed:
+            _forget_unbuffered(conn.connection.dbapi_connection)
+            conn.invalidate()
+        conn.close()
+    except Exception:  # a dead connection may fail to close: it is gone either way
+        log.debug("closing a lost connection failed", exc_info=True)
+
+
+def _forget_unbuffered(dbapi_conn: Any) -> None:
+    """PyMySQL drains an unbuffered result before it lets its connection go (on close and when
+    the result is collected), reading a whole table after Ctrl-C or failing with a traceback
+    on a dead socket: mark the result finished, so the socket is simply closed."""
+    result = getattr(dbapi_conn, "_result", None)  # a PyMySQL connection's or SSCursor's
+    if result is not None and getattr(result, "unbuffered_active", False):
+        result.unbuffered_active = False
 
 
 def _timed_out(exc: DBAPIError) -> bool:
@@ -299,10 +459,25 @@ def _timed_out(exc: DBAPIError) -> bool:
 
 
 def _connect_args(url: URL, options: SqlOptions) -> dict[str, Any]:
+    """Read-only from the connection's first byte: the server applies these before any
+    statement, so SQLAlchemy's dialect probes (``version()``, ``current_schema()``) already run
+    read-only and time-limited."""
     backend = url.get_backend_name()
+    args: dict[str, Any] = {}
     if backend in ("postgresql", "mysql", "mariadb"):
-        return {"connect_timeout": options.connect_timeout}
-    return {}
+        args["connect_timeout"] = options.connect_timeout
+    millis = int(options.statement_timeout * 1000)
+    if backend == "postgresql" and url.get_driver_name() == "psycopg":
+        given = url.query.get("options", "")
+        given = given if isinstance(given, str) else " ".join(given)
+        guards = f"-c default_transaction_read_only=on -c statement_timeout={millis}"
+        args["options"] = f"{given} {guards}".strip()  # the later -c wins over a user's own
+    elif backend in ("mysql", "mariadb") and url.get_driver_name() == "pymysql":
+        # PyMySQL sends only its SET NAMES before this; no statement of piscan or SQLAlchemy does
+        args["init_command"] = "SET SESSION TRANSACTION READ ONLY"
+        # a killed connection or a silent network is noticed, not waited on forever
+        args["read_timeout"] = int(options.statement_timeout) + READ_TIMEOUT_SLACK
+    return args
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -336,6 +511,13 @@ def _addresses_as_text(dbapi_conn: Any) -> None:
         adapters.register_loader(name, TextLoader)
 
 
+def _read_only_at_connect(dbapi_conn: Any) -> bool:
+    """Whether psycopg's startup options already made the session read-only."""
+    info = getattr(dbapi_conn, "info", None)
+    options = info.get_parameters().get("options") or "" if info is not None else ""
+    return "default_transaction_read_only=on" in options
+
+
 def _install_guards(engine: Engine, timeout: float) -> None:
     """Every connection is read-only and time-limited before piscan sends its first query."""
     dialect = engine.dialect.name
@@ -352,11 +534,13 @@ def _install_guards(engine: Engine, timeout: float) -> None:
         cursor = dbapi_conn.cursor()
         try:
             if dialect == "postgresql":
-                cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-                cursor.execute("SELECT set_config('statement_timeout', %s, false)", (str(millis),))
+                if not _read_only_at_connect(dbapi_conn):  # another driver than psycopg
+                    cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                    cursor.execute("SELECT set_config('statement_timeout', %s, false)", (str(millis),))
                 _addresses_as_text(dbapi_conn)
             elif dialect in ("mysql", "mariadb"):
-                cursor.execute("SET SESSION TRANSACTION READ ONLY")
+                if not getattr(dbapi_conn, "init_command", None):  # another driver than PyMySQL
+                    cursor.execute("SET SESSION TRANSACTION READ ONLY")
                 cursor.execute("SELECT VERSION()")
                 version = str(cursor.fetchone()[0])
                 if "mariadb" in version.lower():
@@ -366,6 +550,17 @@ def _install_guards(engine: Engine, timeout: float) -> None:
         finally:
             cursor.close()
         dbapi_conn.commit()
+
+    if dialect in ("mysql", "mariadb"):
+
+        @event.listens_for(engine, "handle_error")
+        def _lost(ctx: Any) -> None:
+            if not ctx.is_disconnect:
+                return
+            context = ctx.execution_context  # nothing is left to drain on a dead socket
+            cursor = getattr(context, "cursor", None)
+            _forget_unbuffered(cursor)
+            _forget_unbuffered(getattr(cursor, "connection", None))
 
     if dialect == "sqlite":
 

@@ -32,6 +32,20 @@ def trimmable(type_: sat.TypeEngine) -> bool:
     return isinstance(type_, sat.String | sat._Binary)
 
 
+def cut_as_text(type_: sat.TypeEngine, dialect: str) -> bool:
+    """Structured values the driver would build whole in memory (JSON, arrays of anything but
+    numbers; on PostgreSQL also types the dialect does not know, such as xml): read as text,
+    cut by the database. (SQLite's untyped columns may hold blobs: they are left alone.)"""
+    if isinstance(type_, sat.JSON) or (isinstance(type_, sat.NullType) and dialect == "postgresql"):
+        return True
+    return isinstance(type_, sat.ARRAY) and not numeric_array(type_)
+
+
+def numeric_array(type_: sat.TypeEngine) -> bool:
+    """An array of numbers: kept an array (a face or voice embedding), cut to its first items."""
+    return isinstance(type_, sat.ARRAY) and isinstance(type_.item_type, sat.Integer | sat.Numeric | sat.Float)
+
+
 def type_name(type_: sat.TypeEngine) -> str:
     """A printable type name; types the dialect does not know become their raw name."""
     try:
