@@ -16,12 +16,21 @@ PASSFILE_ENV = "PISCAN_PASSFILE"
 _URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):(?P<pw>[^@/\s]*)@", re.I)
 
 
+# Dialect names SQLAlchemy does not know that users' URLs carry: Heroku-style DATABASE_URLs
+# (and libpq) spell PostgreSQL ``postgres://``.
+DIALECT_ALIASES = {"postgres": "postgresql"}
+
+
 def parse(target: str) -> URL:
     """Parse a SQLAlchemy URL; a malformed one is a TargetError that does not echo a password."""
     try:
-        return make_url(target)
+        url = make_url(target)
     except (ArgumentError, ValueError):  # ValueError: a non-numeric port
         raise TargetError(f"not a database URL: {redact_text(target)}") from None
+    dialect, plus, driver = url.drivername.partition("+")
+    if dialect.lower() in DIALECT_ALIASES:
+        url = url.set(drivername=DIALECT_ALIASES[dialect.lower()] + plus + driver)
+    return url
 
 
 def public(url: URL) -> str:
