@@ -540,14 +540,18 @@ def history(
     store: Store = None,
     limit: Annotated[int, typer.Option(min=1, help="How many scans, newest first.")] = 20,
     source: Source = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")] = "table",
 ) -> None:
     """List recorded scans."""
 
     def show() -> int:
-        from piscan.store import open_store, render_history
+        from piscan.store import open_store, render_history, render_history_json
 
-        with open_store(store) as st:
-            typer.echo(render_history(st.scans(limit, source)), nl=False)
+        render = {"table": render_history, "json": render_history_json}.get(fmt)
+        if render is None:
+            raise UsageError(f"history supports table and json, not {fmt!r}")
+        with open_store(store, create=False) as st:
+            typer.echo(render(st.scans(limit, source)), nl=False)
         return ExitCode.OK
 
     _run(show)
@@ -558,19 +562,22 @@ def diff(
     a: Annotated[str, typer.Argument(help="Earlier scan: id, latest, latest~N.")] = "latest~1",
     b: Annotated[str, typer.Argument(help="Later scan: id, latest, latest~N.")] = "latest",
     store: Store = None,
-    source: Source = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Only scans of this source. [default: the later scan's own sources]"),
+    ] = None,
     fail_on: Annotated[
         str, typer.Option(help="Exit 1 when something undeclared appeared (undeclared) or never.")
     ] = "undeclared",
 ) -> None:
-    """Show categories that appeared, vanished or changed per location between two scans."""
+    """Show categories that appeared, vanished or changed per location between two scans of a source."""
 
     def show() -> int:
         from piscan.store import open_store, render_diff
 
-        with open_store(store) as st:
-            first, second = st.resolve(a, source), st.resolve(b, source)
-            changes = st.diff(first, second, source)
+        with open_store(store, create=False) as st:
+            first, second, src = st.resolve_pair(a, b, source)
+            changes = st.diff(first, second, src)
         typer.echo(render_diff(changes, first, second), nl=False)
         worse = any(c.newly_undeclared for c in changes)
         return ExitCode.FINDINGS if worse and fail_on != "never" else ExitCode.OK
@@ -581,18 +588,19 @@ def diff(
 @app.command()
 def export(
     store: Store = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Export format (csv).")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
 ) -> None:
     """Write the latest inventory across all recorded sources, with each category's policy wording."""
 
     def write() -> int:
-        from piscan.store import open_store, render_csv
+        from piscan.store import open_store, render_csv, render_json
 
-        if fmt != "csv":
-            raise UsageError(f"export supports csv, not {fmt!r}")
-        with open_store(store) as st:
-            _emit(render_csv(st.inventory()), output)
+        render = {"csv": render_csv, "json": render_json}.get(fmt)
+        if render is None:
+            raise UsageError(f"export supports csv and json, not {fmt!r}")
+        with open_store(store, create=False) as st:
+            _emit(render(st.inventory()), output)
         return ExitCode.OK
 
     _run(write)
