@@ -64,13 +64,15 @@ def render(result: ScanResult, *, context: ReportContext | None = None) -> str:
     """The whole report as one HTML document."""
     body = "\n".join(
         (
+            # The page opens on what needs action: the heatmap, then the findings (undeclared
+            # first); the scan's metadata, for reproducing it, comes last.
             _header(result),
-            _metadata(result),
+            _heatmap(result),
             _filters(result),
             _findings(result),
-            _heatmap(result),
             _skipped(result),
             _unseen(result),
+            _metadata(result),
         )
     )
     return (
