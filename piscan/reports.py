@@ -6,6 +6,7 @@ JSON to keep, and scanning twice doubles the time and may disagree with itself.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,7 +48,9 @@ def context(
     """What the reports know beyond the scan: the baseline's verdict and the SARIF schema file."""
     schema = settings.get("sarif_schema_file")
     return ReportContext(
-        baseline=baseline_state(comparison, entries), schema_file=Path(schema) if schema else None
+        baseline=baseline_state(comparison, entries),
+        schema_file=Path(schema) if schema else None,
+        verbose=logging.getLogger().isEnabledFor(logging.INFO),  # -v: the CLI sets the root level
     )
 
 
@@ -128,7 +131,7 @@ def write(result: ScanResult, specs: Iterable[ReportSpec], context: ReportContex
     """Render every report from the same scan; the terminal table goes through rich for colour."""
     for spec in specs:
         if spec.format == Format.TABLE and spec.output is None:
-            _terminal_table(result)
+            _terminal_table(result, context.verbose)
             continue
         text = renderer(spec.format)(result, context=context)
         if spec.output is None:
@@ -138,7 +141,7 @@ def write(result: ScanResult, specs: Iterable[ReportSpec], context: ReportContex
             _write_file(spec.output, text)
 
 
-def _terminal_table(result: ScanResult) -> None:
+def _terminal_table(result: ScanResult, verbose: bool) -> None:
     from rich.console import Console
 
     from piscan.reporters.table import write as write_table
@@ -146,7 +149,7 @@ def _terminal_table(result: ScanResult) -> None:
     out = Console(highlight=False)
     if not out.is_terminal:  # a pipe or a file: wide enough that rows do not fold
         out = Console(highlight=False, width=160)
-    write_table(out, result)
+    write_table(out, result, verbose=verbose)
 
 
 def _write_file(path: Path, text: str) -> None:

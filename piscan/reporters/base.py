@@ -78,6 +78,7 @@ class ReportContext:
     baseline: BaselineState | None = None
     root: Path | None = None  # the repository root file URIs are relative to; None: found from cwd
     schema_file: Path | None = None  # SARIF: the file defining the scanned tables (a .sql file)
+    verbose: bool = False  # the terminal table: every note, not one per table
 
 
 class Renderer(Protocol):
