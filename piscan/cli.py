@@ -330,8 +330,12 @@ def _run_scan(settings: dict[str, Any]):
 
     config = build_config(settings)
     err = Console(stderr=True)
-    progress = RichProgress(err) if err.is_terminal and not settings["quiet"] else NoProgress()
-    return Scanner(config, progress).run()
+    if not err.is_terminal or settings["quiet"]:
+        return Scanner(config, NoProgress()).run()
+    progress = RichProgress(err)
+    with progress.loading(f"the detection model ({config.model})"):
+        scanner = Scanner(config, progress)
+    return scanner.run()
 
 
 def _scan(given: dict[str, Any], occurrences: list[tuple[str, str]]) -> int:

@@ -1,9 +1,20 @@
-"""A rich progress display on stderr: tables done of total and the current table."""
+"""A rich progress display on stderr: what is loading, tables done of total, the current table,
+time spent and an estimate of the time left."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 
 class RichProgress:
@@ -16,10 +27,19 @@ class RichProgress:
             MofNCompleteColumn(),
             TextColumn("{task.fields[table]}"),
             TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
             console=console,
             transient=True,
         )
         self._task: int | None = None
+        self._console = console
+
+    @contextmanager
+    def loading(self, what: str) -> Iterator[None]:
+        """A spinner while something slow loads (the spaCy model takes seconds): the screen is not blank."""
+        with self._console.status(f"loading {what}..."):
+            yield
 
     def start(self, source: str, total: int) -> None:
         """A new source with ``total`` tables."""
