@@ -269,6 +269,15 @@ def scan(
             "--recognizers", metavar="FILE", help="Extra recognizer YAML file; repeatable. [default: none]"
         ),
     ] = None,
+    rules: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rules",
+            metavar="DIR",
+            help="Your rules folder (entities.yaml, recognizers/*.yaml, policies/*.yaml); repeatable."
+            " [default: none]",
+        ),
+    ] = None,
     examples: Annotated[
         bool | None,
         typer.Option(

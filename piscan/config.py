@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "exclude": [],
     "model": None,
     "recognizers": [],
+    "rules": [],  # users' rules folders: entities.yaml, recognizers/*.yaml, policies/*.yaml
     "examples": True,
     "baseline": None,
     "store": None,
@@ -82,6 +83,10 @@ format = "table"
 # reports = [{format = "sarif", output = "piscan.sarif"}, {format = "junit", output = "piscan-junit.xml"}]
 # SARIF: point database results at the file that creates the tables.
 # sarif_schema_file = "db/schema.sql"
+
+# Your own entity types, recognizers and policies, in folders shaped like piscan's rules/
+# (entities.yaml, recognizers/*.yaml, policies/*.yaml):
+# rules = ["privacy-rules"]
 
 # Files and folders: hidden files, symbolic links, the ignore file, bytes read from a huge file.
 # hidden = false

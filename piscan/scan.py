@@ -24,7 +24,7 @@ from piscan.model import Column, Detection, Record, ScanResult, Skipped
 from piscan.outcome import Outcome
 from piscan.policy import Policy
 from piscan.records import Prepared
-from piscan.rules import rules_digest
+from piscan.rules import rules_digest, use_user_rules
 from piscan.sources.base import Container, Source
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.files import FileSource
@@ -45,6 +45,7 @@ class ScanConfig:
     model: str = DEFAULT_MODEL
     recognizers: tuple[Path, ...] = ()
     examples: bool = True
+    rules: tuple[Path, ...] = ()  # users' rules folders (entities, recognizers, policies)
 
     def settings(self) -> dict[str, object]:
         """The effective settings, as reports record them."""
@@ -59,6 +60,7 @@ class ScanConfig:
             **sql,
             "files": asdict(self.files),
             "recognizers": [str(p) for p in self.recognizers],
+            **({"rules": [str(p) for p in self.rules]} if self.rules else {}),
         }
 
 
@@ -99,6 +101,7 @@ class Scanner:
         self.config = config
         self.progress = progress or NoProgress()
         self.opener = opener  # target -> source; worker processes open their own with it
+        use_user_rules(config.rules)  # the scan's rules, also in a spawned worker process
         engine = build_engine(config.model, config.recognizers)
         self.presidio = PresidioDetector(engine)
         self.signatures = SignatureDetector()
