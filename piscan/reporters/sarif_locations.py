@@ -41,7 +41,7 @@ class FileParts:
 
 def is_file(loc: Location) -> bool:
     """Files render their own path (``display``); database columns are dotted parts of a database URL."""
-    if loc.display or "#" in loc.path:
+    if loc.display:  # a database column's ``#`` is a JSON field path (``payload#customer.email``)
         return True
     scheme, sep, _ = loc.source.partition("://")
     return bool(sep) and scheme.lower() in FILE_SCHEMES
@@ -147,6 +147,7 @@ class SchemaFile:
     def line(self, parts: tuple[str, ...]) -> int | None:
         """The column's line inside its table's statement, else the statement's line, else None."""
         *container, column = parts
+        column = column.split("#", 1)[0]  # a JSON field path points at its column's line
         if not container:
             return None
         start = self._table_line(container[-1], container[0] if len(container) > 1 else "")
