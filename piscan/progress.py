@@ -26,6 +26,7 @@ class RichProgress:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[table]}"),
+            TextColumn("{task.fields[rows]}"),
             TimeElapsedColumn(),
             TextColumn("left"),
             TimeRemainingColumn(),
@@ -44,12 +45,17 @@ class RichProgress:
     def start(self, source: str, total: int) -> None:
         """A new source with ``total`` tables."""
         self._progress.start()
-        self._task = self._progress.add_task(source, total=total, table="")
+        self._task = self._progress.add_task(source, total=total, table="", rows="")
 
     def table(self, name: str) -> None:
         """The table now being read."""
         if self._task is not None:
-            self._progress.update(self._task, table=name)
+            self._progress.update(self._task, table=name, rows="")
+
+    def rows(self, name: str, count: int) -> None:
+        """Rows read so far in the table being read (scans in this process; workers report none)."""
+        if self._task is not None:
+            self._progress.update(self._task, table=name, rows=f"{count:,} rows")
 
     def advance(self) -> None:
         """One more table done."""

@@ -52,6 +52,7 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
             if batch.restart:  # the source starts over (a column was dropped): count nothing twice
                 columns, rows = _columns(scanner, source, container), 0
             rows += batch.rows
+            scanner.progress.rows(container.path, rows)  # in this process only; workers show none
             for name, reason in batch.failed.items():
                 out.skipped.append(Skipped(source.public, f"{container.path}.{name}", reason))
                 columns.pop(name, None)
