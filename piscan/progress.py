@@ -50,7 +50,7 @@ class RichProgress:
     def table(self, name: str) -> None:
         """The table now being read."""
         if self._task is not None:
-            self._progress.update(self._task, table=name, rows="")
+            self._progress.update(self._task, table=name)  # keeps the rows that table read
 
     def rows(self, name: str, count: int) -> None:
         """Rows read so far in the table being read (scans in this process; workers report none)."""

@@ -93,9 +93,8 @@ def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str
 def _read(scanner: Scanner, col: _Column, rows: int, raw: list[object]) -> None:
     if col.json is None and any(v is not None for v in raw):
         col.json = nested.is_json_column(col.column, raw)
-    if col.json:
+    if col.json:  # its field paths, and below the documents whole (a lat/lng pair, prose in a key)
         _read_json(scanner, col, rows, raw)
-        return
     values = col.thinning.take(raw) if col.thinning else raw
     if values is None:  # thinned values gathering into a batch: count the rows only
         col.tally.add(rows, 0, [], ())
@@ -104,21 +103,16 @@ def _read(scanner: Scanner, col: _Column, rows: int, raw: list[object]) -> None:
 
 
 def _read_json(scanner: Scanner, col: _Column, rows: int, raw: list[object]) -> None:
-    """A JSON column: each field path is tallied as its own location; other values stay here."""
-    fields, plain = nested.split(raw)
+    """A JSON column's field paths, each tallied as its own location (``payload#customer.email``)."""
+    fields, _ = nested.split(raw)
     for path, values in fields.items():
         child = col.fields.get(path)
         if child is None and len(col.fields) >= nested.MAX_PATHS:
-            plain.extend(values)
-            continue
+            continue  # keys beyond the cap are still examined in the whole documents
         if child is None:
             child = _field(scanner, col, path)
             col.fields[path] = child
         _read(scanner, child, rows, values)
-    documents = sum(1 for v in raw if v is not None) - len(plain)
-    col.tally.add(0 if plain else rows, documents, [], ())  # rows are counted once, with the plain values
-    if plain:
-        _examine(scanner, col, rows, plain)
 
 
 def _field(scanner: Scanner, parent: _Column, path: str) -> _Column:
@@ -144,6 +138,9 @@ def _examine(scanner: Scanner, col: _Column, rows: int, values: list[object]) ->
 def _collect(scanner: Scanner, columns: dict[str, _Column], out: Outcome) -> None:
     for col in _all(columns):
         findings = col.tally.findings()
+        if col.fields:  # a JSON column keeps only what no field path shows on its own
+            by_path = {f.entity for child in col.fields.values() for f in child.tally.findings()}
+            findings = [f for f in findings if f.entity not in by_path]
         if not scanner.config.examples:
             findings = [replace(f, example="") for f in findings]
         out.findings.extend(findings)
