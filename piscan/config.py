@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from piscan.errors import ConfigError
-from piscan.rules import validate
+from piscan.rules import schema_keys, validate
+from piscan.sources.credentials import redact_text
 
 CONFIG_FILE = "piscan.toml"
 
@@ -29,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "exclude": [],
     "model": None,
     "recognizers": [],
+    "rules": [],  # users' rules folders: entities.yaml, recognizers/*.yaml, policies/*.yaml
     "examples": True,
     "baseline": None,
     "store": None,
@@ -38,6 +42,15 @@ DEFAULTS: dict[str, Any] = {
     "max_skipped": None,
     "sources": [],
     "source_name": None,
+    "jobs": None,  # None: one worker per core
+    "hidden": False,
+    "follow_symlinks": False,
+    "follow_symlinks_outside": False,
+    "ignore_file": None,  # None: .piscanignore in a scanned folder
+    "byte_budget": None,  # None: 8 MiB
+    "max_miss_rate": None,
+    "sarif_schema_file": None,
+    "reports": [],  # [{format, output}]: several reports from one scan
 }
 
 STARTER = """\
@@ -71,6 +84,23 @@ fail_on = "undeclared"
 # Report: table, json, csv, sarif, junit or html; output = a file instead of stdout.
 format = "table"
 # output = "piscan.sarif"
+# Several reports from one scan (instead of format/output):
+# reports = [{format = "sarif", output = "piscan.sarif"}, {format = "junit", output = "piscan-junit.xml"}]
+# SARIF: point database results at the file that creates the tables.
+# sarif_schema_file = "db/schema.sql"
+
+# Your own entity types, recognizers and policies, in folders shaped like piscan's rules/
+# (entities.yaml, recognizers/*.yaml, policies/*.yaml):
+# rules = ["privacy-rules"]
+
+# Files and folders: hidden files, symbolic links, the ignore file, bytes read from a huge file.
+# hidden = false
+# follow_symlinks = false
+# ignore_file = ".piscanignore"
+# byte_budget = 8388608
+# Worker processes (0 or absent: one per core); a sample that bounds missed values below this share.
+# jobs = 4
+# max_miss_rate = 0.001
 
 # Inventory history: record = true stores every scan (default: SQLite in the user data folder).
 # record = true
@@ -97,8 +127,19 @@ def load(path: Path | None) -> dict[str, Any]:
     data = _read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("piscan", {})
+    if isinstance(data, dict):
+        _known_keys(data, path)
     validate(data, "config", path)
     return data
+
+
+def _known_keys(data: dict[str, Any], path: Path) -> None:
+    """An unknown key is an error that suggests the key the user probably meant."""
+    known = schema_keys("config")
+    for key in sorted(set(data) - set(known)):
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(sorted(known))}"
+        raise ConfigError(str(path), key, f"unknown key{hint}")
 
 
 def resolve(path: Path | None, cli: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +148,11 @@ def resolve(path: Path | None, cli: dict[str, Any]) -> dict[str, Any]:
     ``root`` is the folder that relative paths in the config file mean (the file's own), and
     the anchor of source identities; without a config file it is the working folder.
     """
+    return {key: value for key, (value, _) in resolve_with_origins(path, cli).items()}
+
+
+def resolve_with_origins(path: Path | None, cli: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+    """Every setting with where its value came from: ``default``, the config file or ``command line``."""
     from piscan.targets import anchor
 
     data = load(path)
@@ -115,9 +161,10 @@ def resolve(path: Path | None, cli: dict[str, Any]) -> dict[str, Any]:
         data["targets"] = [anchor(t, root) for t in data["targets"]]
     if "sources" in data:
         data["sources"] = [(anchor(t, root), name) for t, name in _source_pairs(data["sources"])]
-    settings = {**DEFAULTS, **data}
-    settings.update({k: v for k, v in cli.items() if v is not None and v != []})
-    settings["root"] = str(root)
+    settings: dict[str, tuple[Any, str]] = {k: (v, "default") for k, v in DEFAULTS.items()}
+    settings.update({k: (v, str(path)) for k, v in data.items()})
+    settings.update({k: (v, "command line") for k, v in cli.items() if v is not None and v != []})
+    settings["root"] = (str(root), "the config file's folder" if path is not None else "working folder")
     return settings
 
 
@@ -126,6 +173,33 @@ def _source_pairs(sources: Any) -> list[tuple[str, str]]:
     if isinstance(sources, dict):
         return [(str(t), str(n)) for t, n in sources.items()]
     return [(str(item["target"]), str(item["name"])) for item in sources]
+
+
+def describe(settings: dict[str, tuple[Any, str]]) -> str:
+    """The effective configuration as TOML a user could paste into piscan.toml, origins as comments."""
+    lines = ["# piscan: effective settings (key = value  # where it came from)"]
+    for key in [*DEFAULTS, *sorted(set(settings) - set(DEFAULTS))]:
+        if key not in settings:
+            continue
+        value, origin = settings[key]
+        if value is None:
+            lines.append(f"# {key} = (not set)  # {origin}")
+        else:
+            lines.append(f"{key} = {_toml(value)}  # {origin}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    """TOML for the values settings hold (strings, numbers, booleans, lists, tables of those)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(redact_text(str(value)), ensure_ascii=False)  # passwords never shown
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

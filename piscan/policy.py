@@ -9,7 +9,7 @@ from pathlib import Path
 from piscan.catalog import catalog
 from piscan.errors import ConfigError, UsageError
 from piscan.model import CategoryInfo, Finding, PolicyInfo, Verdict
-from piscan.rules import file_sha256, load, rules_dir
+from piscan.rules import file_sha256, load, rules_dir, user_files
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,14 @@ class Policy:
 
 
 def bundled_policies() -> dict[str, Path]:
-    """Bundled policy ids mapped to their files."""
+    """Bundled policy ids (and those of the users' rules folders) mapped to their files."""
     folder = rules_dir() / "policies"
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    found = {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    for path in user_files("policies"):
+        if path.stem in found:
+            raise ConfigError(str(path), "", f"policy {path.stem!r} is already defined: rename the file")
+        found[path.stem] = path
+    return found
 
 
 def resolve(spec: str) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,33 @@ def rules_dir() -> Path:
         if (candidate / "entities.yaml").is_file():
             return candidate
     raise ConfigError(str(here / "rules"), "", "piscan's rules folder is missing from the install")
+
+
+# Users' rules folders (``--rules DIR``): entities.yaml, recognizers/*.yaml and policies/*.yaml
+# added to the bundled ones without editing the installed package. Process-wide, like the
+# bundled rules' caches; worker processes set it again from their ScanConfig.
+_USER_DIRS: list[Path] = []
+
+
+def use_user_rules(folders: Iterable[Path | str]) -> None:
+    """Add users' rules folders to the bundled rules (replacing any set before)."""
+    resolved = []
+    for folder in folders:
+        path = Path(folder).expanduser().resolve()
+        if not path.is_dir():
+            raise ConfigError(str(folder), "", "rules folder not found")
+        resolved.append(path)
+    _USER_DIRS[:] = resolved
+
+
+def user_rules_dirs() -> tuple[Path, ...]:
+    """The users' rules folders in use, in the order given."""
+    return tuple(_USER_DIRS)
+
+
+def user_files(sub: str) -> tuple[Path, ...]:
+    """``recognizers`` or ``policies`` YAML files of the users' rules folders."""
+    return tuple(p for d in _USER_DIRS for p in sorted((d / sub).glob("*.yaml")))
 
 
 def read_yaml(path: Path) -> Any:
@@ -43,6 +71,11 @@ def read_yaml(path: Path) -> Any:
 @cache
 def _schema(name: str) -> dict[str, Any]:
     return json.loads((rules_dir() / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+
+
+def schema_keys(name: str) -> list[str]:
+    """The top-level keys a schema allows, for "did you mean" hints."""
+    return list(_schema(name).get("properties", {}))
 
 
 def validate(data: Any, schema: str, file: Path | str) -> None:
@@ -73,12 +106,16 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@cache
 def rules_digest() -> str:
-    """One digest over every bundled rules file: two reports with the same digest used the same rules."""
+    """One digest over every rules file (bundled, then the users'): the same digest, the same rules."""
+    return _digest((rules_dir(), *_USER_DIRS))
+
+
+@cache
+def _digest(roots: tuple[Path, ...]) -> str:
     digest = hashlib.sha256()
-    root = rules_dir()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -17,10 +17,12 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
     """A validated ScanConfig from resolved settings."""
     from piscan.coverage import sample_for
     from piscan.policy import load_policies
+    from piscan.rules import use_user_rules, user_files
     from piscan.sources.base import Selector
     from piscan.sources.fileopts import FileOptions
     from piscan.sources.sql import SqlOptions
 
+    use_user_rules(settings.get("rules") or [])  # before policies: they may name the users' entities
     targets = tuple(settings["targets"])
     if targets_required and not targets:
         raise UsageError(
@@ -60,7 +62,8 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         policies=tuple(load_policies(settings["policies"])),
         sql=sql,
         files=files,
-        recognizers=tuple(Path(p) for p in settings["recognizers"]),
+        recognizers=user_files("recognizers") + tuple(Path(p) for p in settings["recognizers"]),
+        rules=tuple(Path(p).expanduser().resolve() for p in settings.get("rules") or []),
         examples=settings["examples"],
         root=root,
         names=names,

@@ -24,7 +24,7 @@ from piscan.model import Column, Detection, Record, ScanResult, Skipped, SourceC
 from piscan.outcome import Outcome
 from piscan.policy import Policy
 from piscan.records import Prepared
-from piscan.rules import rules_digest
+from piscan.rules import rules_digest, use_user_rules
 from piscan.sources.base import Source
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.files import FileSource
@@ -53,6 +53,7 @@ class ScanConfig:
         from piscan.identity import identity
 
         return identity(target, self.root or None, dict(self.names))
+    rules: tuple[Path, ...] = ()  # users' rules folders (entities, recognizers, policies)
 
     def settings(self) -> dict[str, object]:
         """The effective settings, as reports record them."""
@@ -67,6 +68,7 @@ class ScanConfig:
             **sql,
             "files": asdict(self.files),
             "recognizers": [str(p) for p in self.recognizers],
+            **({"rules": [str(p) for p in self.rules]} if self.rules else {}),
         }
 
 
@@ -75,6 +77,7 @@ class Progress(Protocol):
 
     def start(self, source: str, total: int) -> None: ...
     def table(self, name: str) -> None: ...
+    def rows(self, name: str, count: int) -> None: ...
     def advance(self) -> None: ...
     def stop(self) -> None: ...
 
@@ -84,6 +87,7 @@ class NoProgress:
 
     def start(self, source: str, total: int) -> None: ...
     def table(self, name: str) -> None: ...
+    def rows(self, name: str, count: int) -> None: ...
     def advance(self) -> None: ...
     def stop(self) -> None: ...
 
@@ -108,6 +112,7 @@ class Scanner:
         self.config = config
         self.progress = progress or NoProgress()
         self.opener = opener  # target -> source; worker processes open their own with it
+        use_user_rules(config.rules)  # the scan's rules, also in a spawned worker process
         engine = build_engine(config.model, config.recognizers)
         self.presidio = PresidioDetector(engine)
         self.signatures = SignatureDetector()

@@ -7,10 +7,11 @@ batches because detection has a fixed cost per batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from piscan import interrupt
+from piscan import interrupt, nested
 from piscan.aggregate import ColumnTally
 from piscan.detectors.names import context_words, name_hits
 from piscan.errors import SkipError
@@ -29,6 +30,15 @@ class _Column:
     column: Column
     tally: ColumnTally
     thinning: Thinning | None  # None: examine every value read
+    json: bool | None = None  # holds JSON documents (None: not decided before a value was seen)
+    fields: dict[str, _Column] = field(default_factory=dict)  # a JSON column's field paths
+
+
+def _all(columns: dict[str, _Column]) -> Iterator[_Column]:
+    """Every column and, after a JSON column, its field paths."""
+    for col in columns.values():
+        yield col
+        yield from col.fields.values()
 
 
 def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcome:
@@ -44,13 +54,14 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
                 columns, rows = _columns(scanner, source, container), 0
             rows += batch.rows
             out.notes += [Skipped(source.public, container.path, text) for text in batch.notes]
+            scanner.progress.rows(container.path, rows)  # in this process only; workers show none
             for name, reason in batch.failed.items():
                 out.skipped.append(Skipped(source.public, f"{container.path}.{name}", reason))
                 columns.pop(name, None)
             for name, raw in batch.values.items():
                 if name in columns:
                     _read(scanner, columns[name], batch.rows, raw)
-        for col in columns.values():  # what thinning gathered but had not examined yet
+        for col in _all(columns):  # what thinning gathered but had not examined yet
             if col.thinning and col.thinning.pending:
                 _examine(scanner, col, 0, col.thinning.flush())
     except SkipError as exc:
@@ -88,11 +99,40 @@ def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str
 
 
 def _read(scanner: Scanner, col: _Column, rows: int, raw: list[object]) -> None:
+    if col.json is None and any(v is not None for v in raw):
+        col.json = nested.is_json_column(col.column, raw)
+    if col.json:  # its field paths, and below the documents whole (a lat/lng pair, prose in a key)
+        _read_json(scanner, col, rows, raw)
     values = col.thinning.take(raw) if col.thinning else raw
     if values is None:  # thinned values gathering into a batch: count the rows only
         col.tally.add(rows, 0, [], ())
         return
     _examine(scanner, col, rows, values)
+
+
+def _read_json(scanner: Scanner, col: _Column, rows: int, raw: list[object]) -> None:
+    """A JSON column's field paths, each tallied as its own location (``payload#customer.email``)."""
+    fields, _ = nested.split(raw)
+    for path, values in fields.items():
+        child = col.fields.get(path)
+        if child is None and len(col.fields) >= nested.MAX_PATHS:
+            continue  # keys beyond the cap are still examined in the whole documents
+        if child is None:
+            child = _field(scanner, col, path)
+            col.fields[path] = child
+        _read(scanner, child, rows, values)
+
+
+def _field(scanner: Scanner, parent: _Column, path: str) -> _Column:
+    column = nested.field_column(parent.column, path)
+    location = nested.field_location(parent.tally.location, path)
+    sql = scanner.config.sql
+    return _Column(
+        column,
+        ColumnTally(location, tuple(name_hits(column)), context=context_words(column)),
+        Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
+        json=False,
+    )
 
 
 def _examine(scanner: Scanner, col: _Column, rows: int, values: list[object]) -> None:
@@ -104,8 +144,11 @@ def _examine(scanner: Scanner, col: _Column, rows: int, values: list[object]) ->
 
 
 def _collect(scanner: Scanner, columns: dict[str, _Column], out: Outcome) -> None:
-    for col in columns.values():
+    for col in _all(columns):
         findings = col.tally.findings()
+        if col.fields:  # a JSON column keeps only what no field path shows on its own
+            by_path = {f.entity for child in col.fields.values() for f in child.tally.findings()}
+            findings = [f for f in findings if f.entity not in by_path]
         if not scanner.config.examples:
             findings = [replace(f, example="") for f in findings]
         out.findings.extend(findings)

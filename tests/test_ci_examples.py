@@ -1,92 +1,120 @@
-"""The documented CI flow, run as a CI job would: the baseline made on a laptop's spelling of the
-target (examples/ci/README.md) is checked by the GitHub Actions and GitLab CI commands, which
-spell it differently, with the examples' piscan.toml."""
+"""The examples/ci flows run as a CI job would: baseline as the README says, one scan writing
+SARIF (schema-valid, within GitHub's rules), JUnit and JSON, against a real PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 import yaml
-from conftest import ROOT
+from sqlalchemy.schema import CreateTable
+
+from tests.conftest import EXAMPLES, ROOT, new_pg_database, run_cli
+from tests.reporters.sarif_rules import assert_accepted
 
 CI = ROOT / "examples" / "ci"
 
 
-def _commands(text: str, prefix: str) -> list[list[str]]:
-    """The ``piscan ...`` commands starting with ``prefix`` in a README or a job's script."""
-    out = []
-    for line in text.splitlines():
-        line = line.strip().removeprefix("- ")
-        if line.startswith(prefix):
-            out.append(shlex.split(line)[1:])  # without "piscan"
-    return out
+def _github_scan() -> str:
+    steps = yaml.safe_load((CI / "github-actions.yml").read_text())["jobs"]["personal-data-inventory"][
+        "steps"
+    ]
+    (command,) = [s["run"] for s in steps if s.get("run", "").startswith("piscan scan")]
+    return command
 
 
-def _on(db: str, args: list[str]) -> list[str]:
-    """The command against the test's database instead of ``shop``."""
-    return [re.sub(r"^(postgres(?:ql)?(?:\+\w+)?://[^/\s]*)/shop$", rf"\1/{db}", a) for a in args]
+def _gitlab_scan() -> str:
+    job = yaml.safe_load((CI / "gitlab-ci.yml").read_text())["piscan"]
+    (command,) = [c for c in job["script"] if c.startswith("piscan scan")]
+    assert "after_script" not in job  # one scan: no second run for the JUnit report
+    assert set(job["artifacts"]["paths"]) >= {"piscan.sarif", "piscan-junit.xml"}
+    assert job["artifacts"]["reports"]["junit"] == "piscan-junit.xml"
+    return command
+
+
+def _readme_baseline() -> str:
+    text = (CI / "README.md").read_text()
+    (block,) = re.findall(r"```sh\n(piscan baseline create.*?)```", text, re.S)
+    return block.replace("\\\n", " ")
+
+
+def _args(command: str, url: str) -> list[str]:
+    """The command's arguments with its database URL pointed at the test database."""
+    args = shlex.split(command)[1:]
+    targets = [i for i, a in enumerate(args) if a.startswith("postgresql://")]
+    assert len(targets) == 1, command
+    args[targets[0]] = url
+    return args
+
+
+def test_examples_install_piscan_from_the_repository_never_the_unrelated_pypi_project() -> None:
+    """``pip install piscan`` installs somebody else's package: the examples must not say it."""
+    for name in ("github-actions.yml", "gitlab-ci.yml"):
+        text = (CI / name).read_text()
+        commands = [
+            line for line in text.splitlines() if "pip install" in line and not line.strip().startswith("#")
+        ]
+        assert commands and all(re.search(r"pip install (\.|\"piscan-inventory)", c) for c in commands), (
+            commands
+        )
+        assert not re.search(r"^\s*(- |run: )pip install piscan\b", text, re.M)
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch, pg_url):
-    """A repository root with the examples' piscan.toml naming the test database."""
-    db = sa.make_url(pg_url).database
-    toml = (CI / "piscan.toml").read_text().replace('/shop"', f'/{db}"')
-    (tmp_path / "piscan.toml").write_text(toml)
+def shop(pg_admin: sa.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A checkout with db/staging-fixtures.sql and the database it creates, as the working folder."""
+    url, drop = new_pg_database(pg_admin)
+    EXAMPLES.build(url)
+    engine = sa.create_engine(url)
+    meta = sa.MetaData()
+    meta.reflect(engine, schema="public")
+    ddl = "\n".join(f"{str(CreateTable(t).compile(engine)).strip()};\n" for t in meta.sorted_tables)
+    engine.dispose()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "staging-fixtures.sql").write_text(ddl, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PISCAN_DB_PASSWORD", "ci-only-password")  # as the jobs set it
-    return db
+    yield url, tmp_path
+    drop()
 
 
-def _github_scans() -> list[list[str]]:
-    jobs = yaml.safe_load((CI / "github-actions.yml").read_text())["jobs"]
-    steps = jobs["personal-data-inventory"]["steps"]
-    text = "\n".join(" ".join(s["run"].split()) for s in steps if "piscan scan" in s.get("run", ""))
-    return _commands(text, "piscan scan")
-
-
-def _gitlab_scans() -> list[list[str]]:
-    job = yaml.safe_load((CI / "gitlab-ci.yml").read_text())["piscan"]
-    lines = [" ".join(line.split()) for line in job["script"] + job.get("after_script", [])]
-    return _commands("\n".join(lines), "piscan scan")
-
-
-def test_baseline_made_as_documented_holds_in_both_ci_jobs(cli, project):
-    readme = (CI / "README.md").read_text()
-    [create] = _commands(readme, "piscan baseline create")
-    made = cli(*_on(project, create), "-q")
+@pytest.mark.parametrize("scan_command", [_github_scan, _gitlab_scan], ids=["github", "gitlab"])
+def test_the_ci_flow_passes_on_reviewed_findings_and_fails_on_a_new_one(shop, scan_command) -> None:
+    url, root = shop
+    made = run_cli(*_args(_readme_baseline(), url))
     assert made.code == 0, made
-    github, gitlab = _github_scans(), _gitlab_scans()
-    assert github and gitlab
-    # GitHub spells the target with an explicit port; the baseline was made without one.
-    for args in github:
-        assert "127.0.0.1:5432" in " ".join(args)
-        run = cli(*_on(project, args))
-        assert run.code == 0, run
-        assert " 0 new (0 undeclared), 0 stale" in run.stderr and "warning" not in run.stderr
-    # GitLab's service alias "db" does not resolve here: localhost stands in, a third spelling.
-    for args in gitlab:
-        assert any("@db:5432/shop" in a for a in args)
-        args = [a.replace("@db:5432/", "@localhost:5432/") for a in _on(project, args)]
-        run = cli(*args)
-        assert run.code == 0, run
-        assert " 0 new (0 undeclared), 0 stale" in run.stderr and "warning" not in run.stderr
-    assert project and (ROOT / "examples/ci/piscan.toml").exists()
-    [add] = _commands(readme, "piscan baseline add")
-    run = cli(*_on(project, add), "-q")
-    assert run.code == 0 and "0 added, 0 removed" in run.stderr, run
-    [show] = _commands(readme, "piscan baseline show")
-    run = cli(*show)
-    assert run.code == 0 and run.stdout.splitlines()[1].startswith("name:shop  "), run
+    scan = _args(scan_command(), url)
+    run = run_cli(*scan)
+    assert run.code == 0, run  # every finding was reviewed
+    sarif = json.loads((root / "piscan.sarif").read_text())
+    assert_accepted(sarif)
+    results = sarif["runs"][0]["results"]
+    assert results and {r["baselineState"] for r in results} == {"unchanged"}
+    assert all(
+        r["suppressions"][0]["justification"] == "reviewed with the DPO, ticket PRIV-12" for r in results
+    )
+    lines = {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results}
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == {"db/staging-fixtures.sql"} and len(lines) > 5  # each column on its own line
+    junit = ET.parse(root / "piscan-junit.xml").getroot()
+    doc = json.loads((root / "piscan.json").read_text())
+    assert len(doc["results"]) == len(results) and int(junit.get("tests")) > 0
 
-
-def test_the_gitlab_alias_is_named_like_the_laptop_spelling():
-    from piscan.config import _source_pairs
-    from piscan.identity import name_table
-
-    data = __import__("tomllib").loads((CI / "piscan.toml").read_text())
-    names = name_table(_source_pairs(data["sources"]))
-    assert names == {"postgresql://localhost/shop": "shop", "postgresql://db/shop": "shop"}
+    # A finding nobody reviewed: drop one undeclared entry from the baseline.
+    baseline = json.loads((root / "piscan-baseline.json").read_text())
+    gone = next(e for e in baseline["entries"] if not e["declared"])
+    baseline["entries"].remove(gone)
+    (root / "piscan-baseline.json").write_text(json.dumps(baseline))
+    run = run_cli(*scan)
+    assert run.code == 1, run
+    results = json.loads((root / "piscan.sarif").read_text())["runs"][0]["results"]
+    new = [r for r in results if r["baselineState"] == "new"]
+    assert [(r["properties"]["location"], r["properties"]["entity"]) for r in new] == [
+        (gone["location"], gone["entity"])
+    ]
+    assert "suppressions" not in new[0] and new[0]["level"] == "error"

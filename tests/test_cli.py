@@ -189,3 +189,59 @@ def test_progress_shows_tables_done_and_current_table(sqlite_url):
 def test_progress_is_quiet_when_not_a_terminal(cli, sqlite_url):
     run = cli("scan", sqlite_url, "-f", "csv", "--include", "*.payments")
     assert run.stderr == ""
+
+
+def test_progress_shows_model_loading_and_time_left(sqlite_url):
+    """Something is on screen while the model loads, and the bar estimates the time left."""
+    import io as _io
+    import re as _re
+
+    from rich.console import Console
+
+    from piscan.policy import load_policy
+    from piscan.progress import RichProgress
+    from piscan.scan import ScanConfig, Scanner
+    from piscan.sources.base import Selector
+    from piscan.sources.sql import SqlOptions
+
+    buffer = _io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=160)
+    progress = RichProgress(console)
+    options = SqlOptions(selector=Selector(include=("*.customers", "*.payments")))
+    config = ScanConfig(targets=(sqlite_url,), policies=(load_policy("xwms"),), sql=options)
+    with progress.loading("the detection model"):
+        scanner = Scanner(config, progress)
+    scanner.run()
+    shown = buffer.getvalue()
+    assert "loading the detection model..." in shown
+    plain = _re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    assert _re.search(r"left (-:--:--|\d+:\d\d:\d\d)", plain)
+
+
+def test_progress_shows_rows_read_within_a_table(tmp_path):
+    """A big table is not a frozen bar: the rows read so far are shown while it is read."""
+    import io as _io
+    import re as _re
+    import sqlite3 as _sqlite3
+
+    from rich.console import Console
+
+    from piscan.policy import load_policy
+    from piscan.progress import RichProgress
+    from piscan.scan import ScanConfig, Scanner
+    from piscan.sources.fileopts import FileOptions
+    from piscan.sources.sql import SqlOptions
+
+    db = tmp_path / "big.sqlite"
+    with _sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, status TEXT)")
+        conn.executemany("INSERT INTO events (status) VALUES (?)", [("ok",)] * 3000)
+    buffer = _io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=160)
+    options = SqlOptions(full_scan=True, batch_rows=500)
+    config = ScanConfig(
+        targets=(str(db),), policies=(load_policy("xwms"),), sql=options, files=FileOptions(jobs=1)
+    )
+    Scanner(config, RichProgress(console)).run()
+    plain = _re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buffer.getvalue())
+    assert "main.events" in plain and "3,000 rows" in plain

@@ -170,3 +170,17 @@ def test_views_only_with_the_flag(cli, tmp_path):
     assert not _rows(cli("scan", str(path), "-f", "csv", "-q"))
     found = _rows(cli("scan", str(path), "-f", "csv", "-q", "--views"))
     assert ("contacts.email", "EMAIL_ADDRESS") in found
+
+
+def test_heroku_style_postgres_urls_open_as_postgresql(cli, pg_url):
+    """``postgres://`` (Heroku, libpq) is PostgreSQL: it opens, and reports name it ``postgresql://``."""
+    heroku = pg_url.replace("postgresql://", "postgres://", 1).replace(
+        "postgresql+psycopg://", "postgres://", 1
+    )
+    assert heroku.startswith("postgres://")
+    source = SqlSource(heroku, SqlOptions())
+    assert source.public.startswith("postgresql://") and source.public.endswith(sa.make_url(pg_url).database)
+    run = cli("scan", heroku, "-q", "-f", "csv", "-i", "*.customers")
+    assert run.code == 0, run
+    assert "postgresql://" in run.stdout and "main.customers.email" not in run.stdout
+    assert ".customers.email,EMAIL_ADDRESS" in run.stdout

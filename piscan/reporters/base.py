@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
+from pathlib import Path
+from typing import Any, Protocol
 
 from piscan.model import ScanResult, Verdict
 from piscan.redact import printable_result
 
-SCHEMA_VERSION = "1.0"
+# 2.0: ``declared`` is a boolean and ``confidence`` a number (1.0 wrote the strings "yes"/"no" and
+# "0.90"); results and coverage carry ``location_kind`` and ``location_parts``, policies their
+# ``categories``, so ``piscan report`` can render a saved JSON report in every format.
+SCHEMA_VERSION = "2.0"
 
 # The CSV inventory's columns, in this order: a public contract auditors' tools read.
 CSV_COLUMNS = (
@@ -37,6 +43,50 @@ class Format(StrEnum):
     SARIF = "sarif"
     JUNIT = "junit"
     HTML = "html"
+
+
+@dataclass(frozen=True)
+class Review:
+    """Why a verdict in the baseline was accepted, and by whom."""
+
+    reason: str
+    reviewer: str
+
+
+@dataclass(frozen=True)
+class StaleEntry:
+    """A reviewed verdict the scan no longer finds."""
+
+    source: str
+    location: str
+    entity: str
+    policy: str
+    category: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class BaselineState:
+    """A scan measured against a baseline, as reports show it: keyed by fingerprint."""
+
+    reviewed: Mapping[str, Review]  # verdicts found in the baseline; every other one is new
+    stale: tuple[StaleEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report may say beyond the scan itself; every field is optional."""
+
+    baseline: BaselineState | None = None
+    root: Path | None = None  # the repository root file URIs are relative to; None: found from cwd
+    schema_file: Path | None = None  # SARIF: the file defining the scanned tables (a .sql file)
+    verbose: bool = False  # the terminal table: every note, not one per table
+
+
+class Renderer(Protocol):
+    """A format's render function: a finished scan (and its context) to the report's text."""
+
+    def __call__(self, result: ScanResult, *, context: ReportContext | None = None) -> str: ...
 
 
 def verdict_row(v: Verdict) -> dict[str, object]:
@@ -72,7 +122,7 @@ def sorted_verdicts(result: ScanResult) -> list[Verdict]:
     )
 
 
-def renderer(fmt: Format) -> Callable[[ScanResult], str]:
+def renderer(fmt: Format) -> Renderer:
     """The function that renders a format (the table format renders through rich)."""
     from piscan.reporters import csv as csv_reporter
     from piscan.reporters import html as html_reporter
@@ -81,7 +131,7 @@ def renderer(fmt: Format) -> Callable[[ScanResult], str]:
     from piscan.reporters import sarif as sarif_reporter
     from piscan.reporters import table as table_reporter
 
-    renderers: dict[Format, Callable[[ScanResult], str]] = {
+    renderers: dict[Format, Renderer] = {
         Format.TABLE: table_reporter.render,
         Format.JSON: json_reporter.render,
         Format.CSV: csv_reporter.render,
@@ -92,10 +142,11 @@ def renderer(fmt: Format) -> Callable[[ScanResult], str]:
     render = renderers[fmt]
     if fmt in EXACT_NAMES:
         return render
+
     # names come from whoever wrote the data: no escape code may recolour a terminal or split a row
     @wraps(render)
-    def printable_render(result: ScanResult) -> str:
-        return render(printable_result(result))
+    def printable_render(result: ScanResult, *args: Any, **kwargs: Any) -> str:
+        return render(printable_result(result), *args, **kwargs)
 
     return printable_render
 

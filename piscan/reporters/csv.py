@@ -6,10 +6,10 @@ import csv
 import io
 
 from piscan.model import ScanResult
-from piscan.reporters.base import CSV_COLUMNS, sorted_verdicts, verdict_row
+from piscan.reporters.base import CSV_COLUMNS, ReportContext, sorted_verdicts, verdict_row
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, *, context: ReportContext | None = None) -> str:
     """Header plus rows; skipped tables go to the terminal and JSON, never into these rows."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")

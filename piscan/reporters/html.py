@@ -12,7 +12,7 @@ from html import escape
 
 from piscan.coverage import declared_not_seen, miss_bound
 from piscan.model import ScanResult, Verdict
-from piscan.reporters.base import sorted_verdicts
+from piscan.reporters.base import ReportContext, sorted_verdicts
 
 NO_CATEGORY = "(none)"  # the heatmap and filter key of entities a policy puts in no category
 CSP = (
@@ -60,17 +60,19 @@ JS = """
 """
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, *, context: ReportContext | None = None) -> str:
     """The whole report as one HTML document."""
     body = "\n".join(
         (
+            # The page opens on what needs action: the heatmap, then the findings (undeclared
+            # first); the scan's metadata, for reproducing it, comes last.
             _header(result),
-            _metadata(result),
+            _heatmap(result),
             _filters(result),
             _findings(result),
-            _heatmap(result),
             _skipped(result),
             _unseen(result),
+            _metadata(result),
         )
     )
     return (

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from piscan.model import Location, ScanResult, Skipped, Verdict
+from piscan.reporters.base import ReportContext, sorted_verdicts
 
 # Characters XML 1.0 forbids; a reason string from a driver may carry them.
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -31,7 +32,7 @@ class _Suite:
     skipped: int = 0
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, *, context: ReportContext | None = None) -> str:
     """The JUnit XML document with an XML declaration and a trailing newline."""
     root = to_element(result)
     ET.indent(root)
@@ -52,7 +53,7 @@ def to_element(result: ScanResult) -> ET.Element:
 def _suites(result: ScanResult) -> dict[str, _Suite]:
     suites: dict[str, _Suite] = {}
     by_location: dict[Location, list[Verdict]] = defaultdict(list)
-    for verdict in result.verdicts:
+    for verdict in sorted_verdicts(result):  # a stable order: a saved report renders the same
         by_location[verdict.finding.location].append(verdict)
     for loc in {c.location for c in result.coverage}:
         by_location.setdefault(loc, [])

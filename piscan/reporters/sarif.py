@@ -1,55 +1,59 @@
 """SARIF 2.1.0: one result per verdict, one rule per policy category, so code hosts can track findings.
 
-Database columns become logical locations (``schema.table.column``); files become physical
-locations (a path relative to the scanned root, ``region.startLine`` when the location names a
-line). Only masked examples ever reach the log.
+Every result has a physical location (``sarif_locations``: a repository-relative path under
+``%SRCROOT%``, or a table under its source's base id) plus a logical one for the column, field
+or archive member. With a baseline, results carry ``baselineState`` and reviewed ones an
+external ``suppression`` with the reviewer's reason. Only masked examples ever reach the log.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
-from urllib.parse import quote
+from dataclasses import asdict
 
 from piscan.coverage import declared_not_seen
 from piscan.fingerprint import FINGERPRINT_VERSION, fingerprint
 from piscan.model import CategoryInfo, Location, PolicyInfo, ScanResult, Skipped, Verdict
 from piscan.redact import printable
-from piscan.reporters.base import sorted_verdicts
+from piscan.reporters.base import BaselineState, ReportContext, sorted_verdicts
+from piscan.reporters.sarif_locations import (
+    FILE_SCHEMES,
+    FileParts,
+    Locator,
+    file_parts,
+    is_file,
+    repository_root,
+)
+
+__all__ = ["FILE_SCHEMES", "FileParts", "file_parts", "is_file", "render", "to_dict"]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = f"piscanFinding/v{FINGERPRINT_VERSION}"  # a new fingerprint scheme, a new key
-# URL schemes of file targets; every other ``scheme://`` source is a database URL.
-FILE_SCHEMES = frozenset({"file", "s3", "smb", "gs", "gcs", "az", "abfs", "sftp", "ftp", "http", "https"})
-_LINE = re.compile(r"^L(\d+)(?:[:.](.*))?$")  # ``#L12`` or ``#L12:user.email`` in a file location
+# GitHub rejects a run with more results than this; undeclared results come first, so they stay.
+MAX_RESULTS = 25_000
 
 
-@dataclass(frozen=True)
-class FileParts:
-    """A file location split for SARIF: the file on disk, an archive member, a field and a line."""
-
-    file: str
-    member: str = ""
-    field: str = ""
-    line: int | None = None
-
-
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, *, context: ReportContext | None = None) -> str:
     """The SARIF log as pretty-printed JSON with a trailing newline."""
-    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_dict(result, context), indent=2, ensure_ascii=False) + "\n"
 
 
-def to_dict(result: ScanResult) -> dict[str, object]:
+def to_dict(result: ScanResult, context: ReportContext | None = None) -> dict[str, object]:
     """The SARIF log as a dict: one run, rules from every policy, results in report order."""
+    context = context or ReportContext()
+    locator = Locator(context.root or repository_root(), context.schema_file)
     rules = rule_list(result)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
+    verdicts = sorted_verdicts(result)
+    results = [_result(v, index, locator, context.baseline) for v in verdicts[:MAX_RESULTS]]
     run: dict[str, object] = {
         "tool": {"driver": {"name": "piscan", "version": result.tool_version, "rules": rules}},
-        "invocations": [_invocation(result)],
-        "results": [_result(v, index) for v in sorted_verdicts(result)],
-        "properties": _run_properties(result),
+        "invocations": [_invocation(result, len(verdicts) - len(results))],
+        "originalUriBaseIds": locator.original_uri_base_ids(),
+        "results": results,
+        "properties": _run_properties(result, context.baseline),
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
@@ -113,16 +117,19 @@ def _rule_name(text: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in re.split(r"[^0-9A-Za-z]+", text) if word)
 
 
-def _result(verdict: Verdict, index: dict[str, int]) -> dict[str, object]:
+def _result(
+    verdict: Verdict, index: dict[str, int], locator: Locator, baseline: BaselineState | None
+) -> dict[str, object]:
     f = verdict.finding
     rid = rule_id(verdict)
-    return {
+    fp = fingerprint(verdict)
+    out: dict[str, object] = {
         "ruleId": rid,
         "ruleIndex": index[rid],
         "level": "note" if verdict.declared else "error",
         "message": {"text": _message(verdict)},
-        "locations": [location(f.location)],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(verdict)},
+        "locations": [location(f.location, locator, f.first_line)],
+        "partialFingerprints": {FINGERPRINT_KEY: fp},
         "properties": {
             "source": f.location.source,
             "location": f.location.path,
@@ -140,6 +147,19 @@ def _result(verdict: Verdict, index: dict[str, int]) -> dict[str, object]:
             "example": f.example,  # masked by the detectors; never a raw value
         },
     }
+    if baseline is not None:
+        review = baseline.reviewed.get(fp)
+        out["baselineState"] = "new" if review is None else "unchanged"
+        if review is not None:  # reviewed: code hosts show it as dismissed, not as an open alert
+            out["suppressions"] = [
+                {
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": review.reason or "in the piscan baseline",
+                    "properties": {"reviewer": review.reviewer},
+                }
+            ]
+    return out
 
 
 def _message(verdict: Verdict) -> str:
@@ -154,34 +174,13 @@ def _message(verdict: Verdict) -> str:
     return printable(text + (f" Masked example: {f.example}" if f.example else ""))
 
 
-def is_file(loc: Location) -> bool:
-    """Files render their own path (``display``); database columns are dotted parts of a database URL."""
-    if loc.display or "#" in loc.path:
-        return True
-    scheme, sep, _ = loc.source.partition("://")
-    return bool(sep) and scheme.lower() in FILE_SCHEMES
-
-
-def file_parts(loc: Location) -> FileParts:
-    """Split ``path[!member][#field]``; a field ``L12`` or ``L12:field`` names line 12."""
-    path, _, field = loc.path.partition("#")
-    outer, _, member = path.partition("!")
-    line = None
-    match = _LINE.match(field)
-    if match:
-        line, field = int(match.group(1)), match.group(2) or ""
-    return FileParts(outer, member, field, line)
-
-
-def location(loc: Location) -> dict[str, object]:
-    """A SARIF location: physical for files (plus the member/field inside), logical for columns."""
+def location(loc: Location, locator: Locator, first_line: int | None = None) -> dict[str, object]:
+    """A SARIF location: always physical; the column, field or archive member inside as logical."""
+    out: dict[str, object] = {"physicalLocation": locator.physical(loc, first_line)}
     if not is_file(loc):
-        return {"logicalLocations": [_logical(loc.parts[-1], loc.path, "column")]}
+        out["logicalLocations"] = [_logical(loc.parts[-1], loc.path, "column")]
+        return out
     parts = file_parts(loc)
-    physical: dict[str, object] = {"artifactLocation": {"uri": _uri(parts.file)}}
-    if parts.line is not None and parts.line > 0:
-        physical["region"] = {"startLine": parts.line}
-    out: dict[str, object] = {"physicalLocation": physical}
     inner = parts.field or parts.member
     if inner:
         kind = "property" if parts.field else "member"
@@ -193,14 +192,12 @@ def _logical(name: str, qualified: str, kind: str) -> dict[str, str]:
     return {"name": name, "fullyQualifiedName": qualified, "kind": kind}
 
 
-def _uri(path: str) -> str:
-    """A relative URI reference: forward slashes, no leading slash, unsafe characters escaped."""
-    return quote(path.replace("\\", "/").lstrip("/"), safe="/!$&'()*+,;=:@-._~")
-
-
-def _invocation(result: ScanResult) -> dict[str, object]:
+def _invocation(result: ScanResult, left_out: int) -> dict[str, object]:
     notes = [_notification(s, "warning", "skipped") for s in result.skipped]
     notes += [_notification(s, "note", "note") for s in result.notes]
+    if left_out:
+        text = f"{left_out} results left out (undeclared ones come first): at most {MAX_RESULTS} per run"
+        notes.append({"level": "warning", "message": {"text": text}, "descriptor": {"id": "truncated"}})
     out: dict[str, object] = {
         "executionSuccessful": not result.interrupted,
         "toolExecutionNotifications": notes,
@@ -226,8 +223,8 @@ def _utc(stamp: str) -> str:
     return stamp[: -len("+00:00")] + "Z" if stamp.endswith("+00:00") else stamp
 
 
-def _run_properties(result: ScanResult) -> dict[str, object]:
-    return {
+def _run_properties(result: ScanResult, baseline: BaselineState | None) -> dict[str, object]:
+    out: dict[str, object] = {
         "rulesDigest": result.rules_digest,
         "targets": list(result.targets),
         "policies": [
@@ -238,3 +235,7 @@ def _run_properties(result: ScanResult) -> dict[str, object]:
         "interrupted": result.interrupted,
         "declaredNotSeen": [asdict(u) for u in declared_not_seen(result)],
     }
+    if baseline is not None:
+        # Stale entries stay out of ``results``: an "absent" result would reopen a closed alert.
+        out["baselineStale"] = [asdict(e) for e in baseline.stale]
+    return out

@@ -52,6 +52,11 @@ def _query_secrets(target: str) -> list[str]:
     return [value for key, _, value in pairs if key.lower() in _PASSWORD_KEYS]
 
 
+# Dialect names SQLAlchemy does not know that users' URLs carry: Heroku-style DATABASE_URLs
+# (and libpq) spell PostgreSQL ``postgres://``.
+DIALECT_ALIASES = {"postgres": "postgresql"}
+
+
 def parse(target: str) -> URL:
     """Parse a SQLAlchemy URL with the password taken out first, so no parsing error, misread
     host or message can carry it; a malformed URL is a TargetError without it."""
@@ -61,6 +66,9 @@ def parse(target: str) -> URL:
         url = make_url(bare)
     except (ArgumentError, ValueError):  # ValueError: a non-numeric port
         raise TargetError(f"not a database URL: {redact_text(bare)}") from None
+    dialect, plus, driver = url.drivername.partition("+")
+    if dialect.lower() in DIALECT_ALIASES:
+        url = url.set(drivername=DIALECT_ALIASES[dialect.lower()] + plus + driver)
     return url.set(password=unquote(secret)) if secret else url
 
 

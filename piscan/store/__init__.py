@@ -9,8 +9,8 @@ from __future__ import annotations
 from piscan.store.connect import data_dir, resolve_url
 from piscan.store.diff import Change, ChangeKind, Judgement
 from piscan.store.errors import StoreError
-from piscan.store.export import INVENTORY_COLUMNS, render_csv
-from piscan.store.render import render_diff, render_history
+from piscan.store.export import INVENTORY_COLUMNS, render_csv, render_json
+from piscan.store.render import render_diff, render_history, render_history_json
 from piscan.store.store import ScanSummary, Store, open_store
 
 __all__ = [
@@ -26,5 +26,7 @@ __all__ = [
     "render_csv",
     "render_diff",
     "render_history",
+    "render_history_json",
+    "render_json",
     "resolve_url",
 ]

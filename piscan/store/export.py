@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Mapping
 
 from piscan.reporters.base import CSV_COLUMNS
@@ -28,3 +29,14 @@ def render_csv(rows: Iterable[Mapping[str, object]]) -> str:
     for row in rows:
         writer.writerow(csv_row(row))
     return buffer.getvalue()
+
+
+def render_json(rows: Iterable[Mapping[str, object]]) -> str:
+    """``export --format json``: the inventory rows with real booleans and numbers (as scan JSON 2.0)."""
+    out = []
+    for row in rows:
+        item = {name: row.get(name, "") for name in INVENTORY_COLUMNS}
+        item["declared"] = bool(row.get("declared"))
+        item["confidence"] = float(row.get("confidence") or 0.0)
+        out.append(item)
+    return json.dumps({"inventory": out}, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from piscan.store.diff import Change, ChangeKind, Judgement
 from piscan.store.store import ScanSummary
@@ -26,6 +28,11 @@ def render_history(scans: Sequence[ScanSummary]) -> str:
             f"{','.join(s.policies) or '-':<{width}}  {', '.join(s.targets) or '-'}{flag}"
         )
     return "\n".join(lines) + "\n"
+
+
+def render_history_json(scans: Sequence[ScanSummary]) -> str:
+    """``piscan history --format json``: the same scans, newest first, as a JSON document."""
+    return json.dumps({"scans": [asdict(s) for s in scans]}, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_diff(changes: Sequence[Change], a: int | None = None, b: int | None = None) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 
 from alembic.util.exc import CommandError
@@ -80,6 +82,34 @@ class Store:
             raise StoreError(f"no scan {text} in the inventory store: it holds {len(ids)} scans{of}")
         return ids[back]
 
+    def resolve_pair(
+        self, a: int | str, b: int | str, source: str | None = None
+    ) -> tuple[int, int, str | None]:
+        """Scans A and B of the same source: with no source given, B's own (one target) or scans of
+        exactly B's targets (several), so ``latest~1`` is the previous scan of what B scanned."""
+        src = _source(source)
+        if src is not None:
+            return self.resolve(a, src), self.resolve(b, src), src
+        second = self.resolve(b)
+        with connect.guard(self._url, "cannot read"), self.engine.connect() as conn:
+            mine = queries.per_scan(conn, t.targets.c.source, [second], t.targets.c.position).get(second, ())
+            if len(mine) == 1:
+                src = mine[0]
+            ids = queries.scan_ids(conn, src, None)
+            if src is None:
+                targets = queries.per_scan(conn, t.targets.c.source, ids, t.targets.c.position)
+                ids = [i for i in ids if set(targets.get(i, ())) == set(mine)]
+        back = _steps_back(str(a).strip())
+        if back is None:
+            return self.resolve(a), second, src
+        earlier = [i for i in ids if i <= second]
+        if len(earlier) <= back:
+            of = src or ", ".join(mine)
+            raise StoreError(
+                f"no scan {a} of {of} in the inventory store: it holds {len(earlier)} up to scan {second}"
+            )
+        return earlier[back], second, src
+
     def diff(self, a: int | str, b: int | str, source: str | None = None) -> list[Change]:
         """Verdicts that appeared, vanished or changed from scan A to scan B (of one source, if given)."""
         src = _source(source)
@@ -107,10 +137,19 @@ class Store:
         self.close()
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, create: bool = True) -> Store:
     """Open (creating and migrating to head) the store at a URL or SQLite path, PISCAN_STORE_URL,
-    or the default file ``inventory.sqlite`` in the data directory."""
+    or the default file ``inventory.sqlite`` in the data directory.
+
+    ``create=False`` (history, diff, export): a named SQLite store that does not exist is an error,
+    so a mistyped ``--store`` path is not silently a new, empty store.
+    """
     resolved = connect.resolve_url(url)
+    named = url or os.environ.get(connect.STORE_URL_ENV)
+    if not create and named and resolved.get_backend_name() == "sqlite":
+        path = resolved.database or ""
+        if path not in ("", ":memory:") and not Path(path).exists():
+            raise StoreError(f"no inventory store at {path}: check --store or {connect.STORE_URL_ENV}")
     engine = connect.create(resolved)
     try:
         with connect.guard(resolved, "cannot open"):

@@ -77,7 +77,7 @@ def test_clean_files_are_scanned_and_have_no_finding(corpus_scan):
 def test_media_are_read_as_bytes_and_found_by_signature(corpus_scan):
     run, doc = corpus_scan
     assert run.code == 1, run
-    undeclared = {(r["location"], r["entity"]) for r in doc["results"] if r["declared"] == "no"}
+    undeclared = {(r["location"], r["entity"]) for r in doc["results"] if r["declared"] is False}
     assert {
         ("media/voicemail.wav", "AUDIO_RECORDING"),
         ("media/finger.dat", "FINGERPRINT_TEMPLATE"),
@@ -88,7 +88,7 @@ def test_media_are_read_as_bytes_and_found_by_signature(corpus_scan):
     image = ("media/portrait", "IMAGE") in undeclared
     assert image == (_media_detector() is None)
     assert all(
-        r["declared"] == "yes" for r in doc["results"] if r["location"].startswith(("logs/", "exports/"))
+        r["declared"] is True for r in doc["results"] if r["location"].startswith(("logs/", "exports/"))
     )
 
 

@@ -104,3 +104,12 @@ def test_metadata_names_tool_time_targets_and_policy_hashes(staging_result: Scan
     for needle in (staging_result.tool_version, staging_result.started, *staging_result.targets):
         assert needle in text
     assert re.search(r"<dt>tool version</dt><dd>[^<]+</dd>", text)
+
+
+def test_the_page_opens_on_the_heatmap_and_the_findings_and_ends_with_metadata(
+    staging_result: ScanResult,
+) -> None:
+    """What needs action first: heatmap, then findings (undeclared first); metadata last."""
+    text = html.render(staging_result)
+    order = re.findall(r'<section id="([a-z]+)"', text)
+    assert order == ["heatmap", "filters", "findings", "skipped", "unseen", "metadata"]

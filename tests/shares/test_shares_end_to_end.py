@@ -87,7 +87,7 @@ def test_face_photo_recording_and_fingerprint_are_undeclared_for_xwms(scan, wher
     for path, categories in UNDECLARED_FOR_XWMS.items():
         rows = _entities(scan["report"], source, path)
         for entity, category in categories.items():
-            assert rows[entity]["declared"] == "no" and rows[entity]["category"] == category, (path, entity)
+            assert rows[entity]["declared"] is False and rows[entity]["category"] == category, (path, entity)
             assert rows[entity]["example"].startswith("<") and rows[entity]["example"].endswith(">")
 
 
