@@ -70,8 +70,13 @@ def parse(data: object, path: Path) -> Labels:
             raise LabelError(f"{path.name}: {where}: unknown entity ids {bad}")
         out[str(where)] = frozenset(entities)
     return Labels(
-        str(data["dataset"]), data["kind"], str(data["corpus"]), data["split"], out,
-        str(data.get("notes") or ""), path,
+        str(data["dataset"]),
+        data["kind"],
+        str(data["corpus"]),
+        data["split"],
+        out,
+        str(data.get("notes") or ""),
+        path,
     )
 
 

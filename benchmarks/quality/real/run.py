@@ -17,6 +17,7 @@ class RealResults:
 
     scores: list[UnitScore] = field(default_factory=list)
     labels: dict[str, Labels] = field(default_factory=dict)
+    databases: list[str] = field(default_factory=list)  # PostgreSQL databases loaded and dropped
     seconds: float = 0.0
     cpu_seconds: float = 0.0
 
@@ -38,6 +39,5 @@ def run(datasets: list[str] | None = None) -> RealResults:
     scans = scan_all(chosen)
     by_id = {lab.dataset: lab for lab in chosen}
     scores = [score_unit(by_id[s.dataset], s) for s in scans]
-    return RealResults(
-        scores, by_id, time.perf_counter() - started, time.process_time() - cpu
-    )
+    databases = [s.database for s in scans if s.database]
+    return RealResults(scores, by_id, databases, time.perf_counter() - started, time.process_time() - cpu)

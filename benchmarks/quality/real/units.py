@@ -30,6 +30,7 @@ class UnitScan:
     scanned: set[str] = field(default_factory=set)  # every location in the scan's coverage
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # "location: reason", never a value
+    database: str = ""  # the PostgreSQL database loaded for the scan (dropped afterwards)
     seconds: float = 0.0
     cpu_seconds: float = 0.0
 
@@ -71,6 +72,7 @@ def scan_unit(labels: Labels, engine: str, tmp: Path) -> UnitScan:
     else:
         with loaded(RECIPES[labels.dataset], engine, tmp) as target:
             result = scan_target(target)
+            out.database = target.rsplit("/", 1)[1] if engine == "postgresql" else ""
     found: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         found[key(finding.location, labels.kind)].append(finding)
