@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
+import sys
 from pathlib import Path
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "QUALITY.md"
@@ -40,6 +42,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="also write the real-data list of errors here")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    # a terminated run still drops the corpus databases it loaded (the loaders' finally blocks)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     from benchmarks.quality.real.report import splice
 
     old = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""

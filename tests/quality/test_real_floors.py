@@ -21,18 +21,61 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.quality.evaluate import POLICIES  # noqa: E402
-from benchmarks.quality.real.datasets import RECIPES  # noqa: E402
+from benchmarks.quality.real.datasets import RECIPES, corpora_root  # noqa: E402
 from benchmarks.quality.real.labels import HELDOUT, LABELS, LabelError, load_all, parse  # noqa: E402
 from benchmarks.quality.real.load import PG_HOST, PG_USER  # noqa: E402
 from benchmarks.quality.real.run import RealResults, available, run  # noqa: E402
 
 CI = os.environ.get("CI") == "true"
-# (dataset, engine) -> policy -> (category F1 floor, undeclared-recall floor); measured on main
-FLOORS: dict[tuple[str, str], dict[str, tuple[float, float]]] = {}
-# (dataset, engine) -> most locations labelled nothing personal that may be flagged
-MAX_FLAGGED: dict[tuple[str, str], int] = {}
-MAX_CPU_SECONDS = 600.0
-MAX_SECONDS = 900.0
+# (dataset, engine) -> policy -> (category F1 floor, undeclared-recall floor), just under what
+# main measured (detection code of 1e55484); raise them with each fix
+FLOORS: dict[tuple[str, str], dict[str, tuple[float, float]]] = {
+    ("books", "postgresql"): {"xwms": (0.33, 1.0), "westmonth": (0.33, 1.0)},
+    ("books", "sqlite"): {"xwms": (0.33, 1.0), "westmonth": (0.33, 1.0)},
+    ("education", "postgresql"): {"xwms": (0.29, 0.06), "westmonth": (0.29, 0.07)},
+    ("education", "sqlite"): {"xwms": (0.29, 0.06), "westmonth": (0.29, 0.07)},
+    ("happiness_index", "postgresql"): {"xwms": (0.00, 1.0), "westmonth": (0.00, 1.0)},
+    ("mimic_demo", "postgresql"): {"xwms": (0.16, 1.0), "westmonth": (0.19, 0.09)},
+    ("mimic_demo", "sqlite"): {"xwms": (0.18, 1.0), "westmonth": (0.22, 0.09)},
+    ("netflix", "postgresql"): {"xwms": (0.49, 1.0), "westmonth": (0.57, 1.0)},
+    ("northwind", "postgresql"): {"xwms": (0.78, 0.49), "westmonth": (0.80, 0.74)},
+    ("oracle_co", "postgresql"): {"xwms": (0.54, 1.0), "westmonth": (0.54, 1.0)},
+    ("oracle_co", "sqlite"): {"xwms": (0.54, 1.0), "westmonth": (0.54, 1.0)},
+    ("oracle_hr", "postgresql"): {"xwms": (0.39, 1.0), "westmonth": (0.39, 0.00)},
+    ("oracle_hr", "sqlite"): {"xwms": (0.39, 1.0), "westmonth": (0.39, 0.00)},
+    ("periodic_table", "postgresql"): {"xwms": (1.0, 1.0), "westmonth": (1.0, 1.0)},
+    ("titanic", "postgresql"): {"xwms": (0.70, 1.0), "westmonth": (0.70, 1.0)},
+    ("us_congress", "postgresql"): {"xwms": (0.71, 1.0), "westmonth": (0.64, 0.28)},
+    ("us_congress", "sqlite"): {"xwms": (0.73, 1.0), "westmonth": (0.65, 0.28)},
+    ("world", "postgresql"): {"xwms": (0.00, 1.0), "westmonth": (0.00, 1.0)},
+    ("world", "sqlite"): {"xwms": (0.00, 1.0), "westmonth": (0.00, 1.0)},
+}
+# (dataset, engine) -> most locations labelled nothing personal that may be flagged (main: these)
+MAX_FLAGGED: dict[tuple[str, str], int] = {
+    ("books", "postgresql"): 4,
+    ("books", "sqlite"): 4,
+    ("education", "postgresql"): 0,
+    ("education", "sqlite"): 0,
+    ("happiness_index", "postgresql"): 1,
+    ("mimic_demo", "postgresql"): 2,
+    ("mimic_demo", "sqlite"): 3,
+    ("netflix", "postgresql"): 3,
+    ("northwind", "postgresql"): 5,
+    ("oracle_co", "postgresql"): 5,
+    ("oracle_co", "sqlite"): 5,
+    ("oracle_hr", "postgresql"): 8,
+    ("oracle_hr", "sqlite"): 8,
+    ("periodic_table", "postgresql"): 0,
+    ("titanic", "postgresql"): 0,
+    ("us_congress", "postgresql"): 6,
+    ("us_congress", "sqlite"): 2,
+    ("world", "postgresql"): 22,
+    ("world", "sqlite"): 20,
+}
+# measured: 142 s CPU, 3.5 min wall on the shared 2-core machine when idle-ish, 13 min under a
+# load average of 10; the wall-clock bound catches hangs, not a busy machine
+MAX_CPU_SECONDS = 300.0
+MAX_SECONDS = 1500.0
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +98,8 @@ def test_every_label_file_is_valid():
         if lab.kind == "database":
             assert dataset in RECIPES, f"{dataset}: no load recipe"
             assert lab.corpus.startswith(f"databases/{RECIPES[dataset].folder}")
-        assert any(lab.locations.values()), f"{dataset}: nothing personal anywhere?"
+        if available():
+            assert (corpora_root() / lab.corpus).exists(), f"{dataset}: no {lab.corpus} in the corpora"
 
 
 def test_label_checks_reject_bad_files(tmp_path):

@@ -29,7 +29,6 @@ class UnitScore:
     unscanned: list[str] = field(default_factory=list)  # labelled, absent from the scan
     unlabelled_clean: list[str] = field(default_factory=list)  # scanned, nothing reported, no label
     skipped: list[str] = field(default_factory=list)
-    cpu_seconds: float = 0.0
 
     @property
     def unit(self) -> str:
@@ -62,7 +61,7 @@ def score_unit(labels: Labels, scan: UnitScan) -> UnitScore:
     score = UnitScore(scan.dataset, scan.engine, labels.split, len(labels.locations), nothing)
     score.categories = {p.id: Tally() for p in policies}
     score.undeclared = {p.id: Tally() for p in policies}
-    score.skipped, score.cpu_seconds = scan.skipped, scan.cpu_seconds
+    score.skipped = scan.skipped
     wheres = sorted(set(labels.locations) | set(scan.findings))
     for where in wheres:
         found = {f.entity for f in scan.findings.get(where, [])}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,8 +31,6 @@ class UnitScan:
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # "location: reason", never a value
     database: str = ""  # the PostgreSQL database loaded for the scan (dropped afterwards)
-    seconds: float = 0.0
-    cpu_seconds: float = 0.0
 
 
 def key(location: Location, kind: str) -> str:
@@ -48,14 +46,15 @@ def units(labels: Labels) -> list[str]:
     return list(RECIPES[labels.dataset].engines)
 
 
-def scan_target(target: str) -> ScanResult:
-    """A default scan in this process (no worker processes: the CPU figure is all of it)."""
+def scan_targets(targets: list[str]) -> ScanResult:
+    """One default scan of every target, in this process (no worker processes: the CPU figure is
+    all of it)."""
     from piscan.scan import ScanConfig, Scanner
     from piscan.sources.fileopts import FileOptions
     from piscan.sources.sql import SqlOptions
 
     config = ScanConfig(
-        targets=(target,),
+        targets=tuple(targets),
         policies=tuple(load_policy(p) for p in POLICIES),
         sql=SqlOptions(),
         files=FileOptions(jobs=1),
@@ -63,27 +62,38 @@ def scan_target(target: str) -> ScanResult:
     return Scanner(config).run()
 
 
-def scan_unit(labels: Labels, engine: str, tmp: Path) -> UnitScan:
-    """Load (databases), scan and collect one unit; the database is dropped again afterwards."""
-    started, cpu = time.perf_counter(), time.process_time()
-    out = UnitScan(labels.dataset, engine)
+def _target(stack: contextlib.ExitStack, labels: Labels, engine: str, tmp: Path) -> str:
     if engine == FILES:
-        result = scan_target(str(corpora_root() / labels.corpus))
-    else:
-        with loaded(RECIPES[labels.dataset], engine, tmp) as target:
-            result = scan_target(target)
-            out.database = target.rsplit("/", 1)[1] if engine == "postgresql" else ""
+        return str(corpora_root() / labels.corpus)
+    return stack.enter_context(loaded(RECIPES[labels.dataset], engine, tmp))
+
+
+def collect(labels: Labels, engine: str, target: str, result: ScanResult) -> UnitScan:
+    """One unit's part of a multi-target scan, keyed the way its labels are."""
+    out = UnitScan(labels.dataset, engine)
     found: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
-        found[key(finding.location, labels.kind)].append(finding)
+        if finding.location.source == target:
+            found[key(finding.location, labels.kind)].append(finding)
     out.findings = dict(found)
-    out.scanned = {key(c.location, labels.kind) for c in result.coverage} | set(found)
-    out.skipped = [f"{s.location}: {s.reason}" for s in result.skipped]
-    out.seconds, out.cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    out.scanned = {key(c.location, labels.kind) for c in result.coverage if c.location.source == target}
+    out.scanned |= set(found)
+    out.skipped = [f"{s.location}: {s.reason}" for s in result.skipped if s.source == target]
+    out.database = target.rsplit("/", 1)[1] if engine == "postgresql" else ""
     return out
 
 
-def scan_all(datasets: Iterable[Labels]) -> list[UnitScan]:
-    """Every unit of every dataset, in a fixed order."""
-    with tempfile.TemporaryDirectory(prefix="piscan-real-") as tmp:
-        return [scan_unit(lab, engine, Path(tmp)) for lab in datasets for engine in units(lab)]
+def scan_all(datasets: Iterable[Labels]) -> tuple[list[UnitScan], ScanResult]:
+    """Every unit of every dataset, loaded first and then scanned as one multi-target scan, so that
+    values two units share (one database in two engines) are analysed once, as in any such scan;
+    the databases are dropped afterwards."""
+    plan = [(lab, engine) for lab in datasets for engine in units(lab)]
+    with tempfile.TemporaryDirectory(prefix="piscan-real-") as tmp, contextlib.ExitStack() as stack:
+        targets = [_target(stack, lab, engine, Path(tmp)) for lab, engine in plan]
+        log.info("loaded %d units; scanning", len(targets))
+        result = scan_targets(targets)
+    known = set(targets)
+    strays = {f.location.source for f in result.findings} - known
+    if strays:
+        raise RuntimeError(f"findings from a source that is no unit: {sorted(strays)}")
+    return [collect(lab, e, t, result) for (lab, e), t in zip(plan, targets, strict=True)], result
