@@ -84,15 +84,20 @@ def _units(real: RealResults) -> list[str]:
     return lines
 
 
-def _errors(s: UnitScore) -> list[tuple[str, str, str, str]]:
-    """(location, kind, entity, detail) for every entity-level miss and false alarm of a unit."""
+def _errors(s: UnitScore) -> list[tuple[str, str, str]]:
+    """(location, kind, entity) for every entity-level miss and false alarm of a unit."""
+    unlabelled = {w for w, _ in s.unlabelled}
+    nothing = {w for w, _ in s.flagged_nothing}
     rows = []
     for entity, kind, where in s.entities.misses:
         if kind == "FN":
-            rows.append((where, "miss", entity, "not reported"))
-            continue
-        unlabelled = any(w == where for w, _ in s.unlabelled)
-        rows.append((where, "unlabelled" if unlabelled else "false alarm", entity, ""))
+            rows.append((where, "miss", entity))
+        elif where in unlabelled:
+            rows.append((where, "unlabelled", entity))
+        elif where in nothing:
+            rows.append((where, "false alarm on nothing personal", entity))
+        else:
+            rows.append((where, "false alarm", entity))
     return rows
 
 
@@ -103,7 +108,7 @@ def error_list(real: RealResults) -> list[str]:
         engines: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         units = [s for s in real.scores if s.dataset == dataset]
         for s in units:
-            for where, kind, entity, _ in _errors(s):
+            for where, kind, entity in _errors(s):
                 engines[(where, kind, entity)].append(s.engine)
         notes = [f"skipped in {s.engine}: {k}" for s in units for k in s.skipped]
         notes += [f"labelled but not scanned in {s.engine}: `{w}`" for s in units for w in s.unscanned]
