@@ -1,0 +1,1 @@
+"""The real-data evaluation set: public databases and file trees from ../shared/corpora, hand-labelled."""
