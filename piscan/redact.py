@@ -21,7 +21,8 @@ _OPEN = r"(?:(?<!\w)|(?<=\b[bru]))"
 _QUOTED = re.compile(_OPEN + r"""'(?:[^'\\]|\\.)*(?:'|$)|"(?:[^"\\]|\\.)*(?:"|$)""")
 _DETAIL = re.compile(r"=\((?:[^()]|\([^()]*\))*\)")  # PostgreSQL DETAIL: Key (email)=(ann@x.org)
 _EMAIL = re.compile(r"(?<![/\w.+%-])[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
-_DIGITS = re.compile(r"(?<![\w.])\d(?:[ \-/.]?\d){5,}(?![\w])")  # a phone, card, account or id number
+# a phone, card, account or id number (dots do not join digits: hosts and versions stay)
+_DIGITS = re.compile(r"(?<![\w.])\d(?:[ \-/]?\d){5,}(?![\w.])")
 _PLACEHOLDER = "'…'"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

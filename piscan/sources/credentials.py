@@ -89,13 +89,14 @@ def redact_target(target: str) -> str:
 
 
 def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Remove passwords from free text: ``user:pw@`` in URLs and any known secret."""
-    text = re.sub(r"\S+", lambda word: split_secret(word.group())[0], text)
-    for key in _PASSWORD_KEYS:
-        text = re.sub(rf"(?i)\b({key})=[^&\s]*", r"\1=***", text)
+    """Remove passwords from free text: any known secret first (whole, before a word split can
+    cut it), then ``user:pw@`` in URLs and ``password=`` parameters."""
     for secret in sorted({*secrets, *_SECRETS}, key=len, reverse=True):
         if secret and len(secret) >= MIN_SECRET:
             text = text.replace(secret, "***")
+    text = re.sub(r"\S+", lambda word: split_secret(word.group())[0], text)
+    for key in _PASSWORD_KEYS:
+        text = re.sub(rf"(?i)\b({key})=[^&\s]*", r"\1=***", text)
     return text
 
 

@@ -38,7 +38,7 @@ def hostile_urls(draw: st.DrawFn) -> tuple[str, list[str]]:
 
 
 @given(hostile_urls())
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 def test_redaction_before_parsing_removes_every_piece(case: tuple[str, list[str]]) -> None:
     """The splitting rule alone, on many inputs: nothing of the password survives, in the target
     as reports show it and in free text once the target is known (every target is, before
