@@ -130,6 +130,7 @@ def _result(verdict: Verdict, index: dict[str, int]) -> dict[str, object]:
             "category": verdict.category,
             "categoryName": verdict.category_name,
             "declared": verdict.declared,
+            "described": verdict.described,
             "matches": f.matches,
             "sampled": f.sampled,
             "rows": f.rows,

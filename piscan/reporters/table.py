@@ -10,7 +10,7 @@ from rich.table import Table
 
 from piscan.coverage import Unobserved, declared_not_seen
 from piscan.model import ScanResult, Verdict
-from piscan.reporters.base import sorted_verdicts
+from piscan.reporters.base import NOT_DESCRIBED, declared_not_described, sorted_verdicts
 
 
 def render(result: ScanResult, width: int = 140, color: bool = False) -> str:
@@ -83,6 +83,8 @@ def _table(title: str, verdicts: list[Verdict]) -> Table:
     for v in verdicts:
         f = v.finding
         declared = "yes" if v.declared else "[bold red]NO[/]"
+        if declared_not_described(v):
+            declared = f"[yellow]{NOT_DESCRIBED}[/]"
         category = f"{v.category} {v.category_name}".strip() or "(none)"
         table.add_row(
             f.location.parts[-1],
