@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 
@@ -120,6 +121,19 @@ def lat_lon(text: str) -> bool:
     return abs(lat) <= 90 and abs(lon) <= 180 and (abs(lat) >= 1 or abs(lon) >= 1)
 
 
+def ip_address(text: str) -> bool:
+    """An address that can stand for a host someone used: not loopback, unspecified, multicast,
+    a broadcast or netmask (255.x) or 0.x (this network). Documentation ranges stay: examples
+    and test data are written in them as real addresses would be."""
+    try:
+        address = ipaddress.ip_interface(text.strip()).ip
+    except ValueError:
+        return False
+    if address.is_loopback or address.is_unspecified or address.is_multicast:
+        return False
+    return not (address.version == 4 and str(address).split(".")[0] in ("0", "255"))
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "luhn": luhn,
     "payment_card": payment_card,
@@ -129,4 +143,5 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "aba_routing": aba_routing,
     "fr_nir": fr_nir,
     "lat_lon": lat_lon,
+    "ip_address": ip_address,
 }

@@ -1,0 +1,64 @@
+"""Technical strings are not people: versions and OIDs are no IP addresses, counters in system
+logs no phone numbers, firmware and product strings no device of a person, build and download
+links no browsing history."""
+
+from __future__ import annotations
+
+import pytest
+
+from piscan.detectors.presidio import PresidioDetector, build_engine
+from piscan.detectors.validators import ip_address
+from piscan.model import Column, Location, Record, ValueKind
+
+LOC = Location("files", ("README.md",))
+
+
+@pytest.fixture(scope="module")
+def presidio() -> PresidioDetector:
+    return PresidioDetector(build_engine())
+
+
+def _scores(detector: PresidioDetector, text: str, entity: str, context: tuple[str, ...] = ()) -> float:
+    record = Record(LOC, Column("content", "text", ValueKind.TEXT), (text,))
+    return max((d.score for d in detector.detect(record, context) if d.entity == entity), default=0.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tested with Elasticsearch version 6.0.1.2 and Kibana 6.0",
+        "Requires OpenSSL version: 1.0.2.11 or later",
+        "enterprise OID 1.3.6.1.4.1.311.21.7 (szOID_CERTIFICATE_TEMPLATE)",
+        "snmpget -v2c host 1.3.6.1.2.1.1.3.0",
+        "upgrade from 10.2.1.4.5 to 10.2.1.5.0",
+        "Mozilla/5.0 Chrome/91.0.44.124 Safari/537.36",
+        "inet 10.1.2.3 netmask 255.255.255.0 broadcast 10.1.2.255",
+        "listening on 0.0.0.0 and 127.0.0.1",
+        "firmware 4.2.0.15 installed",
+    ],
+)
+def test_versions_oids_and_masks_are_not_ip_addresses(presidio, text):
+    if "10.1.2.3" in text:  # the interface's own address is one; the mask is not
+        assert _scores(presidio, "netmask 255.255.255.0", "IP_ADDRESS") == 0.0
+        return
+    assert _scores(presidio, text, "IP_ADDRESS") == 0.0, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Failed password for invalid user admin from 85.12.34.56 port 4242 ssh2",
+        "[client 172.16.5.9:51234] user bob: authentication failure",
+        "10.0.0.5 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 12",
+        "connection from 2a02:1810:4d02:9f00::1 closed",
+        "blocked 192.168.10.0/24.",
+    ],
+)
+def test_addresses_in_logs_are_still_found(presidio, text):
+    assert _scores(presidio, text, "IP_ADDRESS") >= 0.5, text
+
+
+def test_ip_validator():
+    assert ip_address("85.12.34.56") and ip_address("10.0.0.1/8") and ip_address("2a02:1810::1")
+    for text in ("127.0.0.1", "0.0.0.0", "255.255.255.0", "224.0.0.251", "::1", "::", "0.1.2.3", "300.1.1.1"):
+        assert not ip_address(text), text
