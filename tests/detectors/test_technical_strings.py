@@ -62,3 +62,29 @@ def test_ip_validator():
     assert ip_address("85.12.34.56") and ip_address("10.0.0.1/8") and ip_address("2a02:1810::1")
     for text in ("127.0.0.1", "0.0.0.0", "255.255.255.0", "224.0.0.251", "::1", "::", "0.1.2.3", "300.1.1.1"):
         assert not ip_address(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "type=USER_LOGIN msg=audit(1395573313.530:7391): pid=2871 uid=0 auid=4294967295 ses=4294967295",
+        "NOTICE[1234] chan_sip.c: Registration from '<sip:100@10.0.0.2>' failed for '10.0.0.2:5060'",
+        'SecurityEvent="InvalidAccountID",RemoteAddress="IPV4/TLS/192.168.10.20/50600"',
+        "kernel: eth0: rx 13812345678 bytes, tx 15987654321 bytes",
+        "Mar  3 12:00:01 host app[42]: job 13912345678 finished after 1.5s",
+    ],
+)
+def test_numbers_in_system_log_lines_are_not_phone_numbers(presidio, text):
+    assert _scores(presidio, text, "PHONE_NUMBER") < 0.4, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call to extension 'x' from +44 20 7946 0958 rejected",
+        "Customer called from (415) 555-0101 about the order",
+        "13812345678",  # a whole value: how Chinese mobiles are stored
+    ],
+)
+def test_phone_numbers_written_as_phones_are_still_found(presidio, text):
+    assert _scores(presidio, text, "PHONE_NUMBER") >= 0.4, text
