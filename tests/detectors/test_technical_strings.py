@@ -88,3 +88,40 @@ def test_numbers_in_system_log_lines_are_not_phone_numbers(presidio, text):
 )
 def test_phone_numbers_written_as_phones_are_still_found(presidio, text):
     assert _scores(presidio, text, "PHONE_NUMBER") >= 0.4, text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/acme/tool/blob/master/docs/install.md",
+        "https://raw.githubusercontent.com/acme/tool/master/logs/sample.log",
+        "https://downloads.example.org/tool/tool-2.4.1.tar.gz",
+        "https://ci.example.org/job/tool-release/482/",
+        "https://files.pythonhosted.org/packages/ab/cd/tool-1.0-py3-none-any.whl",
+        "https://www.example.org/guide/en/tool/6.0/setup.html",
+    ],
+)
+def test_build_download_and_documentation_urls_are_not_browsing_history(presidio, url):
+    assert _scores(presidio, f"Download it from {url} and unpack it.", "URL") == 0.0, url
+
+
+@pytest.mark.parametrize(
+    "url", ["http://www.semicomplete.com/blog/geekery/ssl.html", "https://shop.example.com/cart?item=3"]
+)
+def test_pages_a_person_visits_are_still_urls(presidio, url):
+    assert _scores(presidio, url, "URL") >= 0.5
+
+
+def test_firmware_versions_are_not_device_information(presidio):
+    assert _scores(presidio, "4.2.17", "DEVICE_INFO", ("firmware",)) < 0.4
+    assert _scores(presidio, "iPhone 13 Pro", "DEVICE_INFO", ("device",)) >= 0.4
+
+
+def test_a_product_sheet_naming_systems_is_not_a_persons_device(tmp_path):
+    from tests.files.helpers import scan_result
+
+    sheet = ["Ergonomic keyboard 3106: full travel keys, quiet switches, 1.8 m cable."] * 12
+    sheet[3] = "Works with Windows 10, macOS 12 and Ubuntu 22.04 without drivers."
+    (tmp_path / "keyboard_3106.txt").write_text("\n".join(f"{line} ({i})" for i, line in enumerate(sheet)))
+    result = scan_result(tmp_path, jobs=1)
+    assert not [f for f in result.findings if f.entity == "DEVICE_INFO"]
