@@ -120,8 +120,12 @@ def test_firmware_versions_are_not_device_information(presidio):
 def test_a_product_sheet_naming_systems_is_not_a_persons_device(tmp_path):
     from tests.files.helpers import scan_result
 
-    sheet = ["Ergonomic keyboard 3106: full travel keys, quiet switches, 1.8 m cable."] * 12
-    sheet[3] = "Works with Windows 10, macOS 12 and Ubuntu 22.04 without drivers."
+    sheet = [
+        "The ergonomic keyboard has full travel keys and quiet switches, and it comes with a long cable."
+    ] * 12
+    sheet[3] = "It works with Windows 10 and with macOS 12 out of the box, so no drivers are needed at all."
+    sheet[7] = "Owners of a ThinkPad X1 can keep using the function keys they know from the laptop."
+    sheet[9] = "The media keys also work on Ubuntu 22.04 and on Android 13 tablets with a USB adapter."
     (tmp_path / "keyboard_3106.txt").write_text("\n".join(f"{line} ({i})" for i, line in enumerate(sheet)))
     result = scan_result(tmp_path, jobs=1)
     assert not [f for f in result.findings if f.entity == "DEVICE_INFO"]
