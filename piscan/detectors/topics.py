@@ -83,7 +83,7 @@ def lexicon() -> Lexicon:
         stems = {p for p, _ in prefixes}
         alternatives = sorted(exact, key=len, reverse=True) + sorted(stems, key=len, reverse=True)
         body = "|".join(
-            re.escape(t).replace(" ", r"\s+") + (r"[\w'-]*" if t in stems else "") for t in alternatives
+            _escape(t) + (r"[\w'’-]*" if t in stems else "") for t in alternatives
         )
         pattern = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
         topics.append(
@@ -91,6 +91,15 @@ def lexicon() -> Lexicon:
                   conf["density"], exact, tuple(prefixes), pattern)
         )
     return Lexicon(data["cap"], max(data["weights"].values()), tuple(topics))
+
+
+def _escape(term: str) -> str:
+    """A term as a regex: any run of whitespace between words, either apostrophe."""
+    return "".join(r"\s+" if c == " " else "['’]" if c == "'" else re.escape(c) for c in term)
+
+
+def _normal(match: str) -> str:
+    return " ".join(match.lower().replace("’", "'").split())
 
 
 @dataclass
@@ -108,7 +117,7 @@ class TopicTally:
         self.words += len(_WORDS.findall(text))
         self.lines += 1
         for topic in lexicon().topics:
-            found = [" ".join(m.group().lower().split()) for m in topic.pattern.finditer(text)]
+            found = [_normal(m.group()) for m in topic.pattern.finditer(text)]
             if not found:
                 continue
             self.hits.setdefault(topic.id, Counter()).update(found)
