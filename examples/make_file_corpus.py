@@ -168,7 +168,10 @@ def _synthetic_voice(rng: random.Random, seconds: float, rate: int = 16000) -> b
         mask = (t >= start) & (t < start + length)
         envelope[mask] = np.sin(np.pi * (t[mask] - start) / length)
         start += length + rng.uniform(0.03, 0.15)
-    voice = sum(np.sin(2 * np.pi * 120 * k * t) / k for k in range(1, 12))
+    # intonation: the pitch drifts around 120 Hz as a speaker's does (a held pitch is a buzzer)
+    f0 = 120 * (1 + 0.08 * np.sin(2 * np.pi * 0.7 * t) + 0.04 * np.sin(2 * np.pi * 3.1 * t))
+    phase = 2 * np.pi * np.cumsum(f0) / rate
+    voice = sum(np.sin(k * phase) / k for k in range(1, 12))
     formants = np.sin(2 * np.pi * 700 * t) * 0.3 + np.sin(2 * np.pi * 1200 * t) * 0.2
     signal = envelope * (voice + formants)
     pcm = (signal / np.max(np.abs(signal)) * 0.6 * 32767).astype("<i2")

@@ -123,6 +123,10 @@ class Verdict:
     category: str  # empty when the policy puts the entity in none of its categories
     category_name: str
     declared: bool
+    # Whether the category's own wording in the notice names this entity (None: the policy file
+    # does not say). "Declared, not described" is what an auditor must see: the category covers
+    # the entity, the words the user read do not.
+    described: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ class CategoryInfo:
     declared: bool
     wording: str
     entities: tuple[str, ...]
+    described: tuple[str, ...] | None = None  # entities the wording names; None: not stated
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 from piscan import interrupt
 from piscan.aggregate import ColumnTally
 from piscan.detectors.names import context_words, name_hits
+from piscan.detectors.topics import PROSE_FORMATS, TopicTally
 from piscan.errors import SkipError
+from piscan.formats.base import CONTENT
 from piscan.model import Column, Skipped, ValueKind
 from piscan.outcome import Outcome
 from piscan.records import Prepared, normalize
@@ -46,6 +48,7 @@ class _Field:
     column: Column
     unit: str
     first: dict[str, int] = field(default_factory=dict)  # entity -> first line of a detection
+    topics: TopicTally | None = None  # the whole text of a prose file: what the document is about
 
 
 def scan_file(scanner: Scanner, source: FileSource, container: Container) -> Outcome:
@@ -79,6 +82,10 @@ def scan_file(scanner: Scanner, source: FileSource, container: Container) -> Out
         found = [
             replace(f, first_line=fld.first.get(f.entity), lines=fld.tally.rows) for f in fld.tally.findings()
         ]
+        if fld.topics is not None:
+            have = {f.entity for f in found}
+            about = fld.topics.findings(fld.tally.location, fld.tally.sampled, fld.tally.rows, have)
+            found += [replace(f, lines=fld.tally.rows) for f in about]
         if not scanner.config.examples:
             found = [replace(f, example="") for f in found]
         out.findings += found
@@ -108,12 +115,17 @@ def _new_field(source: FileSource, container: Container, key: str, batch: Any) -
     tally = ColumnTally(
         source.location(container, key), tuple(name_hits(column)), context=context_words(column)
     )
-    return _Field(tally, column, batch.unit)
+    prose = column.name == CONTENT and column.type_name in PROSE_FORMATS
+    return _Field(tally, column, batch.unit, topics=TopicTally() if prose else None)
 
 
 def _scan(
     scanner: Scanner, fld: _Field, raw: list[object], lines: list[int | None]
 ) -> None:
+    if fld.topics is not None:
+        for value, line in zip(raw, lines, strict=True):
+            if isinstance(value, str):
+                fld.topics.add(value, line)
     prepared, firsts = prepare_lines(raw, lines, fld.column.kind, scanner.config.sql.max_cell_chars)
     detections = scanner.detect(fld.tally, fld.column, prepared, media=True)
     fld.tally.add(0, prepared.non_null, prepared.weights, detections)

@@ -21,6 +21,11 @@ class Category:
     declared: bool
     wording: str
     entities: tuple[str, ...]
+    described: tuple[str, ...] | None = None  # the entities the wording names; None: not stated
+
+    def describes(self, entity: str) -> bool | None:
+        """Whether the category's wording names the entity; None when the policy does not say."""
+        return None if self.described is None else entity in self.described
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,13 @@ class Policy:
         return None
 
     def judge(self, finding: Finding) -> Verdict:
-        """Declared when the entity's category is declared; undeclared with an empty category otherwise."""
+        """Declared when the entity's category is declared; undeclared with an empty category otherwise.
+        ``described`` says whether the notice's words name the entity (no category: they do not)."""
         category = self.category_of(finding.entity)
         if category is None:
-            return Verdict(finding, self.id, "", "", False)
-        return Verdict(finding, self.id, category.id, category.name, category.declared)
+            return Verdict(finding, self.id, "", "", False, False)
+        described = category.describes(finding.entity)
+        return Verdict(finding, self.id, category.id, category.name, category.declared, described)
 
     def evaluate(self, findings: Iterable[Finding]) -> list[Verdict]:
         """Judge every finding."""
@@ -56,7 +63,8 @@ class Policy:
     def info(self) -> PolicyInfo:
         """What reports record about the policy."""
         categories = tuple(
-            CategoryInfo(c.id, c.name, c.declared, c.wording, c.entities) for c in self.categories
+            CategoryInfo(c.id, c.name, c.declared, c.wording, c.entities, c.described)
+            for c in self.categories
         )
         return PolicyInfo(self.id, self.name, str(self.file), self.sha256, categories)
 
@@ -103,6 +111,7 @@ def load_policy(spec: str) -> Policy:
                 problem = f"entity {entity} is already in category {seen[entity]!r}"
                 raise ConfigError(str(path), key, problem)
             seen[entity] = cat["id"]
+        described = _described(path, i, cat)
         categories.append(
             Category(
                 id=cat["id"],
@@ -110,6 +119,7 @@ def load_policy(spec: str) -> Policy:
                 declared=cat["declared"],
                 wording=cat.get("wording", ""),
                 entities=tuple(cat["entities"]),
+                described=described,
             )
         )
     outside = tuple(data.get("outside", []))
@@ -119,6 +129,17 @@ def load_policy(spec: str) -> Policy:
             problem = f"entity {entity} is listed in category {seen[entity]!r} too"
             raise ConfigError(str(path), f"outside.{j}", problem)
     return Policy(data["id"], data["name"], path, file_sha256(path), tuple(categories), outside)
+
+
+def _described(path: Path, i: int, cat: dict) -> tuple[str, ...] | None:
+    """The category's ``described`` list: each entry must be one of its own entities."""
+    if "described" not in cat:
+        return None
+    for j, entity in enumerate(cat["described"]):
+        if entity not in cat["entities"]:
+            problem = f"{entity!r} is not one of this category's entities"
+            raise ConfigError(str(path), f"categories.{i}.described.{j}", problem)
+    return tuple(cat["described"])
 
 
 def _check_entity(path: Path, key: str, entity: str, known: dict) -> None:

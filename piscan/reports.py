@@ -144,12 +144,13 @@ def write(result: ScanResult, specs: Iterable[ReportSpec], context: ReportContex
 def _terminal_table(result: ScanResult, verbose: bool) -> None:
     from rich.console import Console
 
+    from piscan.redact import printable_result
     from piscan.reporters.table import write as write_table
 
     out = Console(highlight=False)
     if not out.is_terminal:  # a pipe or a file: wide enough that rows do not fold
         out = Console(highlight=False, width=160)
-    write_table(out, result, verbose=verbose)
+    write_table(out, printable_result(result), verbose=verbose)  # no escape code reaches the terminal
 
 
 def _write_file(path: Path, text: str) -> None:

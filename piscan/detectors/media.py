@@ -5,7 +5,9 @@ IMAGE (visual data) and FACE_TEMPLATE (facial biometric data), an image without 
 Faces are found with OpenCV's Haar cascades shipped inside opencv-python-headless 4.x (5.0
 drops them; nothing is downloaded at run time); a face counts when two cascades agree, which
 keeps textures, cats and coins out. GPS tags in EXIF are PRECISE_GEOLOCATION. Recordings and
-fingerprint templates are found by signature. Examples only describe (``<jpeg with 1 face>``).
+fingerprint templates are found by signature; a recording piscan can decode (PCM WAV) counts only
+when it holds a voice (``speech.py``), others (compressed audio, video) stay recordings because a
+voice cannot be ruled out without decoding them. Examples only describe (``<jpeg with 1 face>``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 from PIL import Image, ImageFile
 
 from piscan.detectors.signatures import SIGNATURE_BYTES, identify
+from piscan.detectors.speech import holds_speech
 from piscan.errors import ConfigError
 from piscan.mask import describe_blob
 from piscan.model import Detection, Record
@@ -89,6 +92,8 @@ class MediaDetector:
         entity, label = kind
         if entity == "IMAGE":
             return _image(data, label, index)
+        if entity == "AUDIO_RECORDING" and holds_speech(data) is False:
+            return []  # decoded, and no voice in it: a chime or a beep is nobody's recording
         what = f"{label} recording" if entity == "AUDIO_RECORDING" else label
         return [Detection(entity, f"signature:{label}", 0.95, index, describe_blob(what, len(data)))]
 

@@ -23,7 +23,12 @@ _DECIMAL = re.compile(r"^\s*\d{1,3}[.,]\d+\s*$")  # 0.226071 is a reading, not a
 _NOT_PHONE = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d{2}[./]\d{2}[./]\d{4}|\d{1,3}(?:\.\d{1,3}){3}|\d{16,}|\d+[.,]\d{1,2}"
 )
-_NATIONAL = re.compile(r"^\s*(?:\(|0)|\d\s*(?:x|ext\.?|#)\s*\d", re.IGNORECASE)
+# An area code in brackets must close: "(1395573313.530" opens an audit record's timestamp.
+_NATIONAL = re.compile(r"^\s*(?:\(\d{1,5}\)|0)|\d\s*(?:x|ext\.?|#)\s*\d", re.IGNORECASE)
+# Digits glued to a decimal point or a dotted quad belong to a reading, a timestamp or an address.
+_DOTTED_BEFORE = re.compile(r"\d\.$")
+_DOTTED_AFTER = re.compile(r"^\.\d")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
 class PhoneNumberRecognizer(LocalRecognizer):
@@ -56,8 +61,11 @@ class PhoneNumberRecognizer(LocalRecognizer):
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
                 if _DECIMAL.match(match.raw_string) or _NOT_PHONE.fullmatch(match.raw_string.strip()):
                     continue
+                if _glued(text, match.start, match.end):
+                    continue
                 key = (match.start, match.end)
-                spans[key] = max(spans.get(key, 0.0), self._score(match.raw_string, match.number))
+                whole = text.strip() == match.raw_string.strip()
+                spans[key] = max(spans.get(key, 0.0), self._score(match.raw_string, match.number, whole))
             # Regions are tried in order of preference; once every run holds a number written
             # unmistakably, later regions could only re-read the same digits. A bare digit run
             # (AMBIGUOUS) goes on: another region may know it as a mobile (a Chinese 1xx number).
@@ -66,15 +74,17 @@ class PhoneNumberRecognizer(LocalRecognizer):
                 break
         return [self._result(start, end, score) for (start, end), score in spans.items()]
 
-    def _score(self, raw: str, number: phonenumbers.PhoneNumber) -> float:
+    def _score(self, raw: str, number: phonenumbers.PhoneNumber, whole: bool = True) -> float:
         if _INTERNATIONAL.search(raw):
             return INTERNATIONAL
         if _NATIONAL.search(raw):
             return NATIONAL
         region = phonenumbers.region_code_for_number(number)
         mobile = phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
-        if region in self.mobile_regions and mobile:
-            return NATIONAL  # e.g. Chinese mobiles are written as 11 bare digits everywhere
+        if region in self.mobile_regions and mobile and whole:
+            # e.g. Chinese mobiles are written as 11 bare digits everywhere, as a whole value;
+            # inside a line of text (a log's byte counts, ids) bare digits need a context word
+            return NATIONAL
         return AMBIGUOUS
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
@@ -89,5 +99,14 @@ class PhoneNumberRecognizer(LocalRecognizer):
 
 
 def _could_be_phone(run: str) -> bool:
-    """Enough digits, and not a date, an IPv4 address or a digit string too long to dial."""
-    return sum(c.isdigit() for c in run) >= _MIN_DIGITS and not _NOT_PHONE.fullmatch(run.strip())
+    """Enough digits, and not a date, an IPv4 address (with a port) or a digit string too long to dial."""
+    stripped = run.strip()
+    return sum(c.isdigit() for c in run) >= _MIN_DIGITS and not (
+        _NOT_PHONE.fullmatch(stripped) or _IPV4.search(stripped)
+    )
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """The match continues a decimal or dotted number: ``1395573313.530``, ``10.0.0.1/5060``."""
+    before, after = text[max(0, start - 2) : start], text[end : end + 2]
+    return bool(_DOTTED_BEFORE.search(before) or _DOTTED_AFTER.match(after) or _IPV4.search(text[start:end]))

@@ -26,8 +26,9 @@ LANGUAGE = "en"
 # Presidio entity names that piscan reports under its own id.
 ALIASES = {"US_BANK_NUMBER": "BANK_ACCOUNT"}
 # Presidio predefined recognizers piscan replaces or does not use (DATE_TIME is not personal
-# on its own: dates of birth come from piscan's context-bound recognizer). Phones, cards, MACs
-# and URLs are replaced by rules/recognizers/ entries that score by format and validate more.
+# on its own: dates of birth come from piscan's context-bound recognizer). Phones, cards, MACs,
+# URLs and IP addresses are replaced by rules/recognizers/ entries that score by format and
+# validate more.
 _DROP = {
     "EmailRecognizer",
     "DateRecognizer",
@@ -35,6 +36,7 @@ _DROP = {
     "CreditCardRecognizer",
     "MacAddressRecognizer",
     "UrlRecognizer",
+    "IpRecognizer",
 }
 # spaCy's ORG label fires on product names and codes; companies are found by name evidence.
 _NER_IGNORED = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 
@@ -120,6 +121,53 @@ def lat_lon(text: str) -> bool:
     return abs(lat) <= 90 and abs(lon) <= 180 and (abs(lat) >= 1 or abs(lon) >= 1)
 
 
+def ip_address(text: str) -> bool:
+    """An address that can stand for a host someone used: not loopback, unspecified, multicast,
+    a broadcast or netmask (255.x) or 0.x (this network). Documentation ranges stay: examples
+    and test data are written in them as real addresses would be."""
+    try:
+        address = ipaddress.ip_interface(text.strip()).ip
+    except ValueError:
+        return False
+    if address.is_loopback or address.is_unspecified or address.is_multicast:
+        return False
+    return not (address.version == 4 and str(address).split(".")[0] in ("0", "255"))
+
+
+# Links to software artefacts and documentation, not pages a person's visit is recorded by:
+# downloads (archives, packages, installers, signatures), source files in a repository, build
+# and CI job pages, package registries, documentation trees.
+_ARTEFACT_PATH = re.compile(
+    r"\.(?:zip|tar|tgz|gz|bz2|xz|7z|whl|egg|deb|rpm|apk|jar|war|exe|msi|dmg|pkg|iso|img|bin|sig|asc"
+    r"|sha256|sha512|md5|sh|ps1|py|rb|go|rs|c|h|cpp|java|js|ts|json|ya?ml|toml|conf|cfg|ini|md|rst|txt)$"
+    r"|/(?:blob|raw|tree|releases|archive|commit|commits|tags|-/blob|-/raw|-/archive|-/jobs)/"
+    r"|/job/[^/]+/\d+|/actions/runs/\d+|/builds?/\d+"
+    r"|/(?:docs?|documentation|guide|guides|manual|reference|api-docs)/",
+    re.IGNORECASE,
+)
+_ARTEFACT_HOST = re.compile(
+    r"^(?:raw\.githubusercontent\.com|objects\.githubusercontent\.com|codeload\.github\.com"
+    r"|files\.pythonhosted\.org|pypi\.org|registry\.npmjs\.org|repo1?\.maven\.org|crates\.io"
+    r"|(?:docs?|downloads?|dl|artifacts?|releases?|mirror|mirrors|packages|archive|ci|jenkins|build)\.[\w.-]+"
+    r"|[\w-]+\.readthedocs\.io)$",
+    re.IGNORECASE,
+)
+
+
+def browsing_url(text: str) -> bool:
+    """A URL that can be a page someone visited: not a download, a source file, a build page or
+    documentation (a README's links and a log's artefact URLs are not browsing history)."""
+    from urllib.parse import urlsplit
+
+    raw = text.strip().rstrip(".,;:)]}>'\"")
+    try:
+        parts = urlsplit(raw if "://" in raw else f"http://{raw}")
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return True
+    return not (_ARTEFACT_HOST.match(host) or _ARTEFACT_PATH.search(parts.path))
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "luhn": luhn,
     "payment_card": payment_card,
@@ -129,4 +177,6 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "aba_routing": aba_routing,
     "fr_nir": fr_nir,
     "lat_lon": lat_lon,
+    "ip_address": ip_address,
+    "browsing_url": browsing_url,
 }

@@ -12,7 +12,7 @@ from piscan.formats.binary import media_kind, media_rows
 from piscan.formats.chunks import blocks
 from piscan.formats.delimited import csv_rows
 from piscan.formats.streams import head_of
-from piscan.formats.text import BOMS, lines, sniff, text_rows
+from piscan.formats.text import BOMS, lines, sniff
 from piscan.redact import scrub
 
 HEAD = 8192
@@ -91,7 +91,5 @@ def _text(stream: BinaryIO, head: bytes, name: str, ctx: ReadContext, size: int 
     texts = [text for _, text, _ in sample]
     if lower.endswith((".jsonl", ".ndjson")) or jsonl.looks_like_json_lines(texts):
         yield from jsonl.json_rows(rest, ctx)
-    elif (log := logs.sniff(texts)) is not None:
-        yield from logs.log_rows(rest, log, ctx)
-    else:
-        yield from text_rows(rest, ctx)
+    else:  # lines of a known log format are parsed wherever they start (see logs.log_rows)
+        yield from logs.log_rows(rest, logs.sniff(texts), ctx)

@@ -17,8 +17,9 @@ from piscan.redact import printable_result
 # ``categories``, so ``piscan report`` can render a saved JSON report in every format.
 SCHEMA_VERSION = "2.0"
 
-# The CSV inventory's columns, in this order: a public contract auditors' tools read.
-CSV_COLUMNS = (
+# The CSV inventory's columns, in this order: a public contract auditors' tools read. New columns
+# are appended at the end, so readers that take columns by position keep working.
+CSV_COLUMNS_V1 = (
     "source",
     "location",
     "entity",
@@ -32,6 +33,10 @@ CSV_COLUMNS = (
     "evidence",
     "example",
 )
+# ``described``: whether the policy's wording names the entity (yes / no; empty when the policy
+# file does not say).
+CSV_COLUMNS = (*CSV_COLUMNS_V1, "described")
+NOT_DESCRIBED = "declared, not described"  # the marker reports show when the words do not name it
 
 
 class Format(StrEnum):
@@ -105,7 +110,18 @@ def verdict_row(v: Verdict) -> dict[str, object]:
         "confidence": f"{f.confidence:.2f}",
         "evidence": f.evidence.value,
         "example": f.example,
+        "described": described(v),
     }
+
+
+def described(v: Verdict) -> str:
+    """``yes``/``no`` when the policy says whether its words name the entity, else empty."""
+    return "" if v.described is None else "yes" if v.described else "no"
+
+
+def declared_not_described(v: Verdict) -> bool:
+    """Declared under a category whose wording does not name the entity (diagnoses under "age")."""
+    return v.declared and v.described is False
 
 
 def sorted_verdicts(result: ScanResult) -> list[Verdict]:

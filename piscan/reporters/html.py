@@ -12,7 +12,7 @@ from html import escape
 
 from piscan.coverage import declared_not_seen, miss_bound
 from piscan.model import ScanResult, Verdict
-from piscan.reporters.base import ReportContext, sorted_verdicts
+from piscan.reporters.base import NOT_DESCRIBED, ReportContext, declared_not_described, sorted_verdicts
 
 NO_CATEGORY = "(none)"  # the heatmap and filter key of entities a policy puts in no category
 CSP = (
@@ -185,7 +185,7 @@ def _finding_row(v: Verdict) -> str:
     f = v.finding
     state = "declared" if v.declared else "undeclared"
     cells = [
-        _td("yes" if v.declared else "NO", "state"),
+        _td(NOT_DESCRIBED if declared_not_described(v) else "yes" if v.declared else "NO", "state"),
         _td(v.policy),
         _td(f"{v.category} {v.category_name}".strip() or NO_CATEGORY),
         _td(f.location.source),

@@ -41,6 +41,7 @@ def to_dict(result: ScanResult, context: ReportContext | None = None) -> dict[st
                         "declared": c.declared,
                         "wording": c.wording,
                         "entities": list(c.entities),
+                        "described": None if c.described is None else list(c.described),
                     }
                     for c in p.categories
                 ],
@@ -85,6 +86,7 @@ def _result(v: Verdict) -> dict[str, object]:
     return {
         **verdict_row(v),
         "declared": v.declared,  # 1.0 wrote "yes"/"no"; CSV still does
+        "described": v.described,  # true, false, or null when the policy does not say
         "confidence": f.confidence,  # 1.0 wrote "0.90"; full precision so a report reads back the same
         **location_fields(f.location),
         "recognizers": list(f.recognizers),

@@ -100,7 +100,14 @@ def _verdict(row: dict[str, Any]) -> Verdict:
 
 def _policy(p: dict[str, Any]) -> PolicyInfo:
     categories = tuple(
-        CategoryInfo(c["id"], c["name"], c["declared"], c["wording"], tuple(c["entities"]))
+        CategoryInfo(
+            c["id"],
+            c["name"],
+            c["declared"],
+            c["wording"],
+            tuple(c["entities"]),
+            None if c.get("described") is None else tuple(c["described"]),
+        )
         for c in p["categories"]
     )
     return PolicyInfo(p["id"], p["name"], p["file"], p["sha256"], categories)

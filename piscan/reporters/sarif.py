@@ -138,6 +138,7 @@ def _result(
             "category": verdict.category,
             "categoryName": verdict.category_name,
             "declared": verdict.declared,
+            "described": verdict.described,
             "matches": f.matches,
             "sampled": f.sampled,
             "rows": f.rows,

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from piscan.coverage import Unobserved, declared_not_seen
 from piscan.model import ScanResult, Skipped, Verdict
-from piscan.reporters.base import ReportContext, sorted_verdicts
+from piscan.reporters.base import NOT_DESCRIBED, ReportContext, declared_not_described, sorted_verdicts
 
 NARROW = 120  # below this many columns the nine-column tables fold; one line per finding reads better
 SETTLED = "full scan: verdict settled"  # the per-column note of a settled full scan (tables.py)
@@ -145,6 +145,8 @@ def _table(title: str, verdicts: list[Verdict]) -> Table:
     for v in verdicts:
         f = v.finding
         declared = "yes" if v.declared else "[bold red]NO[/]"
+        if declared_not_described(v):
+            declared = f"[yellow]{NOT_DESCRIBED}[/]"
         category = f"{v.category} {v.category_name}".strip() or "(none)"
         table.add_row(
             escape(f.location.parts[-1]),

@@ -7,10 +7,11 @@ import io
 import json
 from collections.abc import Iterable, Mapping
 
-from piscan.reporters.base import CSV_COLUMNS
+from piscan.reporters.base import CSV_COLUMNS_V1
 
-# A public contract like CSV_COLUMNS: a scan's CSV and the export line up column for column.
-INVENTORY_COLUMNS = (*CSV_COLUMNS, "scan_id", "scanned_at", "wording")
+# A public contract like CSV_COLUMNS: a scan's CSV and the export line up column for column over
+# the first twelve (the store does not record the later ``described`` column).
+INVENTORY_COLUMNS = (*CSV_COLUMNS_V1, "scan_id", "scanned_at", "wording")
 
 
 def csv_row(row: Mapping[str, object]) -> dict[str, object]:

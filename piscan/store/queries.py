@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Column, Connection, RowMapping, Select, and_, func, literal, select
 
-from piscan.reporters.base import CSV_COLUMNS
+from piscan.reporters.base import CSV_COLUMNS_V1
 from piscan.store import schema as t
 from piscan.store.record import FAILED, SCANNED
 
@@ -77,4 +77,4 @@ def inventory() -> Select:
     )
 
 
-VERDICT_COLUMNS = CSV_COLUMNS  # the scan CSV contract, shared with the export
+VERDICT_COLUMNS = CSV_COLUMNS_V1  # the scan CSV contract the store records, shared with the export

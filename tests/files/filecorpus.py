@@ -206,13 +206,25 @@ def png_bytes() -> bytes:
 
 
 def wav_bytes() -> bytes:
-    """A short silent mono WAV recording."""
+    """A short mono WAV with a voice in it: syllable bursts of a harmonic voice whose pitch moves
+    (a silent WAV is nobody's recording; piscan's voice-activity detection drops it)."""
+    import numpy as np
+
+    rate = 8000
+    t = np.arange(int(1.6 * rate)) / rate
+    envelope = np.zeros_like(t)
+    for start, length in ((0.1, 0.18), (0.35, 0.22), (0.64, 0.15), (0.85, 0.25), (1.18, 0.2)):
+        on = (t >= start) & (t < start + length)
+        envelope[on] = np.sin(np.pi * (t[on] - start) / length)
+    phase = 2 * np.pi * np.cumsum(130 * (1 + 0.1 * np.sin(2 * np.pi * 0.8 * t))) / rate
+    voice = sum(np.sin(k * phase) / k for k in range(1, 12))
+    pcm = (envelope * voice / np.abs(voice).max() * 0.6 * 32767).astype("<i2")
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
-        w.setframerate(8000)
-        w.writeframes(b"\x00\x00" * 800)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
     return buffer.getvalue()
 
 
