@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from piscan.catalog import EntitySpec, catalog
-from piscan.detectors.names import NameHit
+from piscan.detectors.names import NameHit, holds_people
 from piscan.detectors.presidio import NER_RECOGNIZER
-from piscan.detectors.shapes import NOT_PERSONAL, PROSE
+from piscan.detectors.shapes import NOT_PERSONAL, PROSE, misfit
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
 from piscan.settle import decided
 
 NAME_BOOST = 0.1  # a name that agrees with the values raises confidence this much
 # A strong name stands on its own unless the values clearly are something else: at least this
 # many sampled values, this share of them machine-made (UUIDs, digests, versions, timestamps,
-# memory addresses) and not enough of them confirming the name's entity.
+# memory addresses) or, for a name that expects a shape (rules/names.yaml `expect`), of another
+# shape, and not enough of them confirming the name's entity. A contradicted name is no evidence.
 CONTRADICTION_MIN_VALUES = 10
 CONTRADICTION_SHARE = 0.8
 PROSE_SHARE = 0.5  # columns with this share of sentences or documents are judged as prose
@@ -37,6 +38,8 @@ class _EntityTally:
     matches: int = 0
     confident: int = 0  # matches scoring at least the entity's min_score
     score_sum: float = 0.0
+    lifted: int = 0  # matches that reach min_score only through context words (the column's name)
+    lifted_sum: float = 0.0
     recognizers: set[str] = field(default_factory=set)
     per_recognizer: dict[str, list[float]] = field(default_factory=dict)  # name -> [sum, count]
     example: str = ""
@@ -72,6 +75,9 @@ class ColumnTally:
             spec = specs.get(entity)
             if spec and d.score >= spec.min_score - _EPS:
                 tally.confident += weight
+            if spec and d.lift and d.score - d.lift < spec.min_score - _EPS:
+                tally.lifted += weight
+                tally.lifted_sum += d.score * weight
             tally.score_sum += d.score * weight
             tally.recognizers.add(d.recognizer)
             acc = tally.per_recognizer.setdefault(d.recognizer, [0.0, 0])
@@ -85,27 +91,40 @@ class ColumnTally:
     def findings(self) -> list[Finding]:
         """Entities with enough value evidence, or a strong name the values do not contradict."""
         specs = catalog()
-        by_name = {h.entity: h for h in self.name_hits}
+        hits = self._standing()
+        by_name = {h.entity: h for h in hits}
         prose = self._share(PROSE) >= PROSE_SHARE
         passed = {
             entity: tally
             for entity, tally in self.entities.items()
             if entity in specs and self._enough(specs[entity], tally, by_name.get(entity), prose)
         }
-        named = {e for e in passed if e in by_name} | {
-            h.entity for h in self.name_hits if h.strong and self._kind_fits(h)
-        }
+        strong = {h.entity for h in hits if h.strong and self._kind_fits(h)}
+        named = {e for e in passed if e in by_name} | strong
         out = [
             self._value_finding(entity, tally, by_name.get(entity))
             for entity, tally in passed.items()
             if not self._overruled(specs[entity], entity, by_name, named)
         ]
         reported = {f.entity for f in out}
-        for hit in self.name_hits:
-            if hit.entity in reported or not hit.strong or not self._kind_fits(hit) or self._contradicted():
+        for hit in hits:
+            if hit.entity in reported or not hit.strong or not self._kind_fits(hit):
+                continue
+            if self._contradicted(hit):
                 continue
             out.append(self._finding(hit.entity, 0, hit.score, Evidence.NAME, (("name", hit.score),), ""))
         return sorted(out, key=lambda f: f.entity)
+
+    def _standing(self) -> list[NameHit]:
+        """Name hits the values do not refute: a name that expects a shape is evidence only
+        while the values are absent, NULL or of that shape."""
+        return [h for h in self.name_hits if not self._refuted(h)]
+
+    def _refuted(self, hit: NameHit) -> bool:
+        """Enough values, and nearly all of another shape than the name expects."""
+        if hit.expect is None or self.sampled < CONTRADICTION_MIN_VALUES:
+            return False
+        return self._share(misfit(hit.entity)) >= CONTRADICTION_SHARE - _EPS
 
     def settled(self) -> bool:
         """Whether more values could hardly change this column's findings: every entity seen has
@@ -117,8 +136,11 @@ class ColumnTally:
             return False
         if not all(decided(self._count(s), n, bar) for s, bar in _SHAPE_BARS):
             return False
+        misfits = (misfit(h.entity) for h in self.name_hits if h.expect)
+        if not all(decided(self._count(s), n, CONTRADICTION_SHARE) for s in misfits):
+            return False
         prose = self._share(PROSE) >= PROSE_SHARE
-        by_name = {h.entity: h for h in self.name_hits}
+        by_name = {h.entity: h for h in self._standing()}
         for entity, tally in self.entities.items():
             spec = specs.get(entity)
             if spec is not None and not self._entity_settled(spec, tally, by_name.get(entity), prose):
@@ -171,12 +193,17 @@ class ColumnTally:
         return Coverage(self.location, self.rows, self.sampled, tuple(f.entity for f in findings))
 
     def _enough(self, spec: EntitySpec, tally: _EntityTally, hit: NameHit | None, prose: bool) -> bool:
-        if not self.sampled or tally.matches < min(spec.min_matches, self.sampled):
+        matches, score_sum = tally.matches, tally.score_sum
+        if hit is None and not prose:
+            # Context words lifted these scores, but no name rule says the column holds the
+            # entity: a number in an ``amount`` column or a digest in ``tx_hash`` is only a shape.
+            matches, score_sum = matches - tally.lifted, score_sum - tally.lifted_sum
+        if not self.sampled or matches <= 0 or matches < min(spec.min_matches, self.sampled):
             return False
         if not (hit and hit.strong) and not self._diverse(spec, tally):
             return False
-        share = tally.matches / self.sampled
-        mean = tally.score_sum / tally.matches
+        share = matches / self.sampled
+        mean = score_sum / matches
         if share >= spec.min_share - _EPS and mean >= spec.min_score - _EPS:
             return True
         # In prose an entity mentioned in a few rows counts, if those mentions are confident.
@@ -201,8 +228,11 @@ class ColumnTally:
             return False
         return bool(named - {entity})
 
-    def _contradicted(self) -> bool:
-        """Enough values, and nearly all of them machine-made: the name is not what they are."""
+    def _contradicted(self, hit: NameHit) -> bool:
+        """Enough values, and nearly all of them of another shape than the name expects or,
+        when it expects none, machine-made: the name alone is not what they are."""
+        if hit.expect is not None:
+            return self._refuted(hit)
         return self.sampled >= CONTRADICTION_MIN_VALUES and self._share(NOT_PERSONAL) >= CONTRADICTION_SHARE
 
     def _share(self, shape: str) -> float:
@@ -235,3 +265,18 @@ class ColumnTally:
             scores=scores,
             context=self.context,
         )
+
+
+def table_findings(tallies: Sequence[ColumnTally], table: str) -> tuple[list[list[Finding]], int]:
+    """Each column's findings judged with its table, and how many were held back: attributes
+    that are personal only when they belong to a person (``needs_person``: a city, a language,
+    a gender) are not reported in a table that holds no people, such as a countries list. A
+    table holds people when its or its columns' names say so, or a column identifies someone."""
+    specs = catalog()
+    per_column = [t.findings() for t in tallies]
+    columns = tuple(t.location.parts[-1] for t in tallies if t.location.parts)
+    identified = any(f.entity in specs and specs[f.entity].identifies for fs in per_column for f in fs)
+    if identified or holds_people(table, columns):
+        return per_column, 0
+    kept = [[f for f in fs if not (f.entity in specs and specs[f.entity].needs_person)] for fs in per_column]
+    return kept, sum(len(a) - len(b) for a, b in zip(per_column, kept, strict=True))

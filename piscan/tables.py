@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from piscan.aggregate import ColumnTally
+from piscan.aggregate import ColumnTally, table_findings
 from piscan.detectors.names import context_words, name_hits
 from piscan.errors import SkipError
 from piscan.model import Column, Skipped
@@ -66,12 +66,19 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
 
 
 def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str, _Column]:
-    """A fresh tally per column, seeded with its name evidence and context words."""
+    """A fresh tally per column, seeded with its name evidence (its table's and siblings' names
+    are context too) and context words."""
     sql = scanner.config.sql
+    table = container.parts[-1] if container.parts else ""
+    names = tuple(c.name for c in container.columns)
     return {
         c.name: _Column(
             c,
-            ColumnTally(source.location(container, c.name), tuple(name_hits(c)), context=context_words(c)),
+            ColumnTally(
+                source.location(container, c.name),
+                tuple(name_hits(c, table, tuple(n for n in names if n != c.name))),
+                context=context_words(c),
+            ),
             Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
         )
         for c in container.columns
@@ -95,8 +102,18 @@ def _examine(scanner: Scanner, col: _Column, rows: int, values: list[object]) ->
 
 
 def _collect(scanner: Scanner, columns: dict[str, _Column], out: Outcome) -> None:
-    for col in columns.values():
-        findings = col.tally.findings()
+    cols = list(columns.values())
+    if not cols:
+        return
+    judged, held = table_findings([c.tally for c in cols], cols[0].tally.location.parts[-2])
+    if held:
+        location = cols[0].tally.location
+        message = (
+            f"no people in this table: {held} finding(s) of a place, group or trait not reported"
+            " (a lookup list)"
+        )
+        out.notes.append(Skipped(location.source, location.container, message))
+    for col, findings in zip(cols, judged, strict=True):
         if not scanner.config.examples:
             findings = [replace(f, example="") for f in findings]
         out.findings.extend(findings)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from piscan.catalog import catalog
+from piscan.detectors.shapes import covers_value
 from piscan.errors import ConfigError, UsageError
 from piscan.mask import digest, mask
 from piscan.model import Detection, Record
@@ -230,6 +231,7 @@ class PresidioDetector:
         self.batch_size = batch_size
         self._nlp_engine = engine.nlp_engine
         self._nlp = engine.nlp_engine.nlp[LANGUAGE]
+        self._lift = float(getattr(engine.context_aware_enhancer, "context_similarity_factor", 0.35))
 
     def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
         """Detections for each text value; each (value, entity) keeps its best-scoring match.
@@ -249,7 +251,7 @@ class PresidioDetector:
             artifacts = self._artifacts([values[j] for j in busy], [wordy[j] for j in busy])
             for j, nlp_artifacts in zip(busy, artifacts, strict=True):
                 results = self.analyzer.analyze(values[j], plans[j], nlp_artifacts, words)
-                found.extend(self._best(texts[j][0], values[j], results))
+                found.extend(self._best(texts[j][0], values[j], results, self._lift))
         return found
 
     def _artifacts(self, texts: list[str], wordy: list[bool]) -> list[Any]:
@@ -285,7 +287,9 @@ class PresidioDetector:
         )
 
     @staticmethod
-    def _best(index: int, text: str, results: list[Any]) -> list[Detection]:
+    def _best(index: int, text: str, results: list[Any], lift: float = 0.0) -> list[Detection]:
+        from presidio_analyzer import RecognizerResult
+
         spans = sorted((r for r in results if _credible(text, r)), key=lambda r: -r.score)
         kept: list[Any] = []
         spans = sorted(spans, key=lambda r: _by_ner(r))  # patterns first: they frame NER spans
@@ -308,7 +312,12 @@ class PresidioDetector:
                 continue
             recognizer = r.recognition_metadata.get("recognizer_name", "presidio")
             span = text[r.start : r.end]
-            best[entity] = Detection(entity, recognizer, round(r.score, 3), index, mask(span), digest(span))
+            # what context words added: aggregation asks whether the values alone would count
+            enhanced = r.recognition_metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY)
+            lifted = lift if enhanced else 0.0
+            best[entity] = Detection(
+                entity, recognizer, round(r.score, 3), index, mask(span), digest(span), min(lifted, r.score)
+            )
         return list(best.values())
 
 
@@ -328,4 +337,6 @@ def _credible(text: str, result: Any) -> bool:
     lone_opener = " " not in span.strip() and _SENTENCE_START.search(text[: result.start])
     if lone_opener and text.strip() != span.strip():
         return False
-    return result.entity_type != "PERSON" or plausible_name(span)
+    if result.entity_type != "PERSON":
+        return True
+    return plausible_name(span) and covers_value(text, result.start, result.end)
