@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from piscan.catalog import EntitySpec, catalog
-from piscan.detectors.names import NameHit, holds_people
+from piscan.detectors.names import NameHit, holds_people, is_catalogue
 from piscan.detectors.presidio import NER_RECOGNIZER
-from piscan.detectors.shapes import NOT_PERSONAL, PROSE, misfit
+from piscan.detectors.shapes import MISFIT, NOT_PERSONAL, PROSE, misfit
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
 from piscan.settle import decided
 
@@ -38,8 +38,11 @@ class _EntityTally:
     matches: int = 0
     confident: int = 0  # matches scoring at least the entity's min_score
     score_sum: float = 0.0
-    lifted: int = 0  # matches that reach min_score only through context words (the column's name)
-    lifted_sum: float = 0.0
+    # matches that count only because of the column's name: their score reaches min_score only
+    # through context words, or the value has the shape another entity's strong name expects
+    # (a dotted phone number in a `phone` column reads as an IPv4 address)
+    doubtful: int = 0
+    doubtful_sum: float = 0.0
     recognizers: set[str] = field(default_factory=set)
     per_recognizer: dict[str, list[float]] = field(default_factory=dict)  # name -> [sum, count]
     example: str = ""
@@ -68,6 +71,8 @@ class ColumnTally:
             if key not in best or d.score > best[key].score:
                 best[key] = d
         specs = catalog()
+        misfits = {(e, i) for e, i in best if e.startswith(MISFIT)}
+        shaped = [h.entity for h in self.name_hits if h.strong and h.expect]
         for (entity, index), d in best.items():
             weight = weights[index] if 0 <= index < len(weights) else 1
             tally = self.entities.setdefault(entity, _EntityTally())
@@ -75,9 +80,11 @@ class ColumnTally:
             spec = specs.get(entity)
             if spec and d.score >= spec.min_score - _EPS:
                 tally.confident += weight
-            if spec and d.lift and d.score - d.lift < spec.min_score - _EPS:
-                tally.lifted += weight
-                tally.lifted_sum += d.score * weight
+            lifted = bool(spec and d.lift and d.score - d.lift < spec.min_score - _EPS)
+            fits_other = any(e != entity and (misfit(e), index) not in misfits for e in shaped)
+            if spec and (lifted or fits_other):
+                tally.doubtful += weight
+                tally.doubtful_sum += d.score * weight
             tally.score_sum += d.score * weight
             tally.recognizers.add(d.recognizer)
             acc = tally.per_recognizer.setdefault(d.recognizer, [0.0, 0])
@@ -195,9 +202,10 @@ class ColumnTally:
     def _enough(self, spec: EntitySpec, tally: _EntityTally, hit: NameHit | None, prose: bool) -> bool:
         matches, score_sum = tally.matches, tally.score_sum
         if hit is None and not prose:
-            # Context words lifted these scores, but no name rule says the column holds the
-            # entity: a number in an ``amount`` column or a digest in ``tx_hash`` is only a shape.
-            matches, score_sum = matches - tally.lifted, score_sum - tally.lifted_sum
+            # Context words lifted these scores, or the values have the shape the name gives
+            # another entity, and no name rule says the column holds this one: a number in an
+            # ``amount`` column or a digest in ``tx_hash`` is only a shape.
+            matches, score_sum = matches - tally.doubtful, score_sum - tally.doubtful_sum
         if not self.sampled or matches <= 0 or matches < min(spec.min_matches, self.sampled):
             return False
         if not (hit and hit.strong) and not self._diverse(spec, tally):
@@ -219,14 +227,13 @@ class ColumnTally:
             return True
         return len(tally.distinct) >= spec.min_distinct * min(tally.matches, _MAX_DISTINCT)
 
-    @staticmethod
-    def _overruled(spec: EntitySpec, entity: str, by_name: dict[str, NameHit], named: set[str]) -> bool:
+    def _overruled(self, spec: EntitySpec, entity: str, by_name: dict[str, NameHit], named: set[str]) -> bool:
         """Fuzzy NER entities (those with ``min_distinct``) found in the values yield to a name
         saying something else (strong, or weak and confirmed): streets, companies and regions are
-        full of person names."""
+        full of person names; and to a name saying catalogue text: titles are named for people."""
         if entity in by_name or not spec.min_distinct:
             return False
-        return bool(named - {entity})
+        return bool(named - {entity}) or is_catalogue(self.location.parts[-1] if self.location.parts else "")
 
     def _contradicted(self, hit: NameHit) -> bool:
         """Enough values, and nearly all of them of another shape than the name expects or,

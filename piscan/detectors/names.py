@@ -157,6 +157,18 @@ def people_pattern() -> re.Pattern[str] | None:
     return _compile(rules_dir() / "names.yaml", "people", raw) if raw else None
 
 
+@cache
+def _catalogue() -> re.Pattern[str] | None:
+    raw = _data().get("catalogue")
+    return _compile(rules_dir() / "names.yaml", "catalogue", raw) if raw else None
+
+
+def is_catalogue(column: str) -> bool:
+    """Whether a column's name says it holds catalogue text (titles, product names, genres)."""
+    pattern = _catalogue()
+    return bool(pattern and pattern.search(normalize(column)))
+
+
 def holds_people(table: str, columns: tuple[str, ...]) -> bool:
     """Whether a table's name or its columns' names say it holds people (customers, patient_id)."""
     pattern = people_pattern()

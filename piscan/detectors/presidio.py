@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from piscan.catalog import catalog
-from piscan.detectors.shapes import covers_value
+from piscan.detectors.shapes import covers_value, foreign_language
 from piscan.errors import ConfigError, UsageError
 from piscan.mask import digest, mask
 from piscan.model import Detection, Record
@@ -288,8 +288,6 @@ class PresidioDetector:
 
     @staticmethod
     def _best(index: int, text: str, results: list[Any], lift: float = 0.0) -> list[Detection]:
-        from presidio_analyzer import RecognizerResult
-
         spans = sorted((r for r in results if _credible(text, r)), key=lambda r: -r.score)
         kept: list[Any] = []
         spans = sorted(spans, key=lambda r: _by_ner(r))  # patterns first: they frame NER spans
@@ -313,12 +311,22 @@ class PresidioDetector:
             recognizer = r.recognition_metadata.get("recognizer_name", "presidio")
             span = text[r.start : r.end]
             # what context words added: aggregation asks whether the values alone would count
-            enhanced = r.recognition_metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY)
-            lifted = lift if enhanced else 0.0
             best[entity] = Detection(
-                entity, recognizer, round(r.score, 3), index, mask(span), digest(span), min(lifted, r.score)
+                entity, recognizer, round(r.score, 3), index, mask(span), digest(span), _lift(r, lift)
             )
         return list(best.values())
+
+
+def _lift(result: Any, factor: float) -> float:
+    """What context words added to a result's score (the recognizer's or the enhancer's boost)."""
+    from presidio_analyzer import RecognizerResult
+
+    explanation = result.analysis_explanation
+    if explanation is not None and explanation.supportive_context_word:
+        return round(max(0.0, result.score - explanation.original_score), 3)
+    if (result.recognition_metadata or {}).get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY):
+        return min(factor, result.score)
+    return 0.0
 
 
 def _by_ner(result: Any) -> bool:
@@ -336,6 +344,8 @@ def _credible(text: str, result: Any) -> bool:
         return False
     lone_opener = " " not in span.strip() and _SENTENCE_START.search(text[: result.start])
     if lone_opener and text.strip() != span.strip():
+        return False
+    if foreign_language(text):  # the English model misreads other languages' capitals
         return False
     if result.entity_type != "PERSON":
         return True

@@ -10,14 +10,16 @@ means the column holds it; MISFIT marks values that cannot be what the column's 
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
 from piscan.model import Detection, Record
+from piscan.rules import load, rules_dir
 
 NOT_PERSONAL = "~not_personal"
 PROSE = "~prose"
 MISFIT = "~misfit:"
 LIST_ITEM_WORDS = 4  # items of a comma-separated list of names or tags are this short
-TITLE_COVER = 0.5  # a name spaCy finds in a short value must cover this much of it (or its item)
+TITLE_COVER = 0.6  # a name spaCy finds in a short value must cover this much of it (or its item)
 PROSE_WORDS = 6  # whitespace-separated tokens that make a value a sentence or a document
 PROSE_CJK = 20  # CJK characters that do the same in scripts without spaces
 
@@ -50,6 +52,7 @@ def shape_of(text: str) -> str | None:
 _ITEMS = re.compile(r"\s*[,;|]\s*")
 # a sentence ends after a word, not after an initial ("J. Smith"); it may go on with a capital
 _SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?](?:\s+[A-Z]|\s*$)")
+_POSSESSIVE = re.compile(r"['’]s?\s+\S")
 SENTENCE_WORDS = 12  # a value this long is a text, whatever its punctuation
 
 
@@ -82,12 +85,35 @@ def covers_value(text: str, start: int, end: int) -> bool:
     span = text[start:end].strip()
     if not _titled(item):  # "call Margaret tomorrow": a short sentence, not a title
         return True
+    if _POSSESSIVE.search(text[start:right]):  # "Uncle Bob's Dried Pears": the maker of a thing
+        return False
     return len(span) >= TITLE_COVER * len(item)
 
 
 def _titled(item: str) -> bool:
     """Title case: every word of four letters or more starts with a capital (titles, names)."""
     return all(not w[:1].islower() for w in item.split() if len(w) >= 4)
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+@cache
+def _languages() -> tuple[int, float, tuple[frozenset[str], ...]]:
+    data = load(rules_dir() / "languages.yaml", "languages")
+    lists = tuple(frozenset(w.lower() for w in words) for words in data["languages"].values())
+    return int(data["min_words"]), float(data["min_share"]), lists
+
+
+@lru_cache(maxsize=4096)  # asked once per spaCy span: a text holds several
+def foreign_language(text: str) -> bool:
+    """Whether a text reads as another language than English (rules/languages.yaml): the English
+    model tags its capitalized words as people and places."""
+    min_words, min_share, lists = _languages()
+    words = [w.lower() for w in _WORDS.findall(text)]
+    if len(words) < min_words:
+        return False
+    return any(sum(w in fw for w in words) >= min_share * len(words) for fw in lists)
 
 
 def misfit(entity: str) -> str:
