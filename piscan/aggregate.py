@@ -275,15 +275,45 @@ class ColumnTally:
 
 
 def table_findings(tallies: Sequence[ColumnTally], table: str) -> tuple[list[list[Finding]], int]:
-    """Each column's findings judged with its table, and how many were held back: attributes
-    that are personal only when they belong to a person (``needs_person``: a city, a language,
-    a gender) are not reported in a table that holds no people, such as a countries list. A
-    table holds people when its or its columns' names say so, or a column identifies someone."""
+    """Each column's findings judged with its table, and how many were held back.
+
+    A table holds people when a column identifies someone (an email, an id number, a name the
+    column's own name confirms) or when its or its columns' names say so (customers,
+    patient_id, cast). Attributes that are personal only when they belong to a person
+    (``needs_person``: a city, a language, a gender) are not reported in a table holding no
+    people, such as a countries list, nor in a catalogue (titles, genres: a film's country is
+    the film's); names spaCy alone finds in a table holding no people are not reported either
+    (capitals and currencies read as people)."""
     specs = catalog()
     per_column = [t.findings() for t in tallies]
     columns = tuple(t.location.parts[-1] for t in tallies if t.location.parts)
-    identified = any(f.entity in specs and specs[f.entity].identifies for fs in per_column for f in fs)
-    if identified or holds_people(table, columns):
-        return per_column, 0
-    kept = [[f for f in fs if not (f.entity in specs and specs[f.entity].needs_person)] for fs in per_column]
+    pairs = zip(tallies, per_column, strict=True)
+    identified = any(_identifies(specs.get(f.entity), f, t) for t, fs in pairs for f in fs)
+    named = holds_people(table, columns)
+    catalogue = any(is_catalogue(c) for c in columns)
+    attributes_ok = identified or (named and not catalogue)
+    names_ok = identified or named
+    kept = [
+        [f for f in fs if _kept(specs.get(f.entity), attributes_ok, names_ok)] for fs in per_column
+    ]
     return kept, sum(len(a) - len(b) for a, b in zip(per_column, kept, strict=True))
+
+
+def _kept(spec: EntitySpec | None, attributes_ok: bool, names_ok: bool) -> bool:
+    if spec is None:
+        return True
+    if spec.needs_person and not attributes_ok:
+        return False
+    return names_ok or not spec.min_distinct
+
+
+def _identifies(spec: EntitySpec | None, finding: Finding, tally: ColumnTally) -> bool:
+    """Whether a finding says its table holds people. A fuzzy NER entity (a name) does only
+    when the column's own strong name agrees, with values or with none to judge: capitals,
+    currencies and languages read as people often enough to make a lookup list look like one."""
+    if spec is None or not spec.identifies:
+        return False
+    if not spec.min_distinct:
+        return True
+    strong = any(h.entity == finding.entity and h.strong for h in tally._standing())
+    return strong and (finding.evidence == Evidence.BOTH or finding.sampled == 0)

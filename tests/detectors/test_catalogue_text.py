@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from column_findings import column_findings
 
+from piscan.detectors.presidio import PresidioDetector, build_engine
 from piscan.detectors.shapes import covers_value, foreign_language, is_list, is_prose
+
+
+@pytest.fixture(scope="module")
+def presidio() -> PresidioDetector:
+    return PresidioDetector(build_engine())
+
 
 RNG = random.Random(7)
 FIRST = ["Amelia", "Oskar", "Priya", "Mateo", "Ingrid", "Tobias", "Leila", "Rupert", "Noor", "Casimir",
@@ -30,8 +38,10 @@ def test_product_names_named_for_their_makers_are_no_people(presidio):
 
 
 def test_film_and_album_titles_are_no_people(presidio):
-    shapes = ["{f}", "The {f} Story", "Becoming {f}", "{f} and the Lost City", "Dear {f}", "{f} {l}: Live"]
-    titles = [RNG.choice(shapes).format(f=RNG.choice(FIRST), l=RNG.choice(LAST)) for _ in range(120)]
+    # biopics and albums named for their hero: a title that is a name is still a title
+    shapes = ["{f} {l}", "The {f} {l} Story", "Becoming {f} {l}", "{f} {l} and the Lost City",
+              "Dear {f} {l}", "{f} {l}: Live"]
+    titles = [RNG.choice(shapes).format(f=f, l=last) for f in FIRST for last in LAST]
     titles += [f"Night Train {n}" for n in range(60)] + [f"Ocean Drive Vol. {n}" for n in range(60)]
     assert "PERSON" not in column_findings(presidio, "title", titles)
     assert "PERSON" not in column_findings(presidio, "album", titles)

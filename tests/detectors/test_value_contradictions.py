@@ -8,9 +8,17 @@ import datetime as dt
 import random
 import secrets
 
+import pytest
 from column_findings import column_findings as _findings
 
+from piscan.detectors.presidio import PresidioDetector, build_engine
 from piscan.model import Evidence
+
+
+@pytest.fixture(scope="module")
+def presidio() -> PresidioDetector:
+    return PresidioDetector(build_engine())
+
 
 RNG = random.Random(10)
 
