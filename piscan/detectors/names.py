@@ -202,10 +202,14 @@ def name_hits(column: Column, table: str = "", siblings: tuple[str, ...] = ()) -
         known = hits.get(rule.entity)
         if known is None or (rule.strong and not known.strong):
             hits[rule.entity] = NameHit(rule.entity, rule.strong, rule.kinds, rule.expect)
-    for entity in _table_entities(texts[0], table, siblings):
+    own = any(h.strong and h.entity in _TEMPLATES for h in hits.values())
+    for entity in [] if own else _table_entities(texts[0], table, siblings):
         if entity not in hits or not hits[entity].strong:
             hits[entity] = NameHit(entity, True, frozenset({ValueKind.VECTOR, ValueKind.BINARY}))
     return list(hits.values())
+
+
+_TEMPLATES = ("FACE_TEMPLATE", "VOICEPRINT", "FINGERPRINT_TEMPLATE")  # a name of its own wins
 
 
 def _table_entities(column: str, table: str, siblings: tuple[str, ...]) -> list[str]:

@@ -345,8 +345,8 @@ def _credible(text: str, result: Any) -> bool:
     lone_opener = " " not in span.strip() and _SENTENCE_START.search(text[: result.start])
     if lone_opener and text.strip() != span.strip():
         return False
-    if foreign_language(text):  # the English model misreads other languages' capitals
-        return False
+    if foreign_language(text) and (result.entity_type != "PERSON" or " " not in span.strip()):
+        return False  # the English model reads other languages' capitalized words as names
     if result.entity_type != "PERSON":
         return True
     return plausible_name(span) and covers_value(text, result.start, result.end)

@@ -52,6 +52,7 @@ def shape_of(text: str) -> str | None:
 _ITEMS = re.compile(r"\s*[,;|]\s*")
 # a sentence ends after a word, not after an initial ("J. Smith"); it may go on with a capital
 _SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?](?:\s+[A-Z]|\s*$)")
+_STRUCTURED = re.compile(r'[{}\[\]"=<>]|:\s')  # JSON, key=value, markup: fields, not a title
 _POSSESSIVE = re.compile(r"['’]s?\s+\S")
 SENTENCE_WORDS = 12  # a value this long is a text, whatever its punctuation
 
@@ -65,9 +66,10 @@ def is_prose(text: str) -> bool:
 
 
 def is_list(text: str) -> bool:
-    """A comma-, semicolon- or bar-separated list of short items, none of them a sentence."""
+    """A comma-, semicolon- or bar-separated list of short items, none of them a sentence
+    (nor a JSON document or a key=value record: their commas separate fields)."""
     items = [i for i in _ITEMS.split(text.strip()) if i]
-    if len(items) < 2 or _SENTENCE_END.search(text):
+    if len(items) < 2 or _SENTENCE_END.search(text) or _STRUCTURED.search(text):
         return False
     return all(len(i.split()) <= LIST_ITEM_WORDS for i in items)
 
@@ -77,7 +79,9 @@ def covers_value(text: str, start: int, end: int) -> bool:
     a title (a film, an album, a product named for its maker) is part of the title, not a person.
     Sentences, documents and values not in title case are exempt: they mention people in passing."""
     words = len(text.split())
-    if words >= SENTENCE_WORDS or (_SENTENCE_END.search(text) and not is_list(text)):
+    if words >= SENTENCE_WORDS or _STRUCTURED.search(text):
+        return True
+    if _SENTENCE_END.search(text) and not is_list(text):
         return True
     left = max((m.end() for m in _ITEMS.finditer(text, 0, start)), default=0)
     right = next((m.start() for m in _ITEMS.finditer(text, end)), len(text))

@@ -57,10 +57,13 @@ def test_transaction_hashes_are_no_credentials(presidio):
     assert "CREDENTIAL" not in _findings(presidio, "tx_hash", ["0x" + h for h in hashes])
 
 
-def test_a_numeric_amount_is_no_financial_transaction_on_its_name_alone(presidio):
+def test_amounts_lifted_by_context_words_count_only_with_a_name_and_say_so(presidio):
     amounts = [round(RNG.uniform(1, 900), 2) for _ in range(100)]
-    found = _findings(presidio, "amount", amounts)
-    assert "FINANCIAL_TRANSACTION" not in found
+    # `amount` is a (weak) name: the values have its shape, and the evidence names the name
+    assert _findings(presidio, "amount", amounts) == {"FINANCIAL_TRANSACTION": Evidence.BOTH}
+    # "paid" lifts the score as a context word, but no name rule says `total_paid_sum` holds
+    # transactions: a context word alone makes no finding
+    assert "FINANCIAL_TRANSACTION" not in _findings(presidio, "total_paid_sum", amounts)
 
 
 def test_titles_are_no_coordinates(presidio):
