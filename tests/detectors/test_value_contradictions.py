@@ -105,3 +105,10 @@ def test_shifted_birth_timestamps_stay_dates_of_birth(presidio):
 def test_health_conditions_still_count(presidio):
     assert "HEALTH_DATA" in _findings(presidio, "medical_condition", [None] * 20)
     assert "HEALTH_DATA" in _findings(presidio, "condition", ["asthma", "diabetes", "hypertension"] * 10)
+
+
+def test_dates_in_a_column_whose_name_ends_in_ssn_are_no_ssns(presidio):
+    # "date of death (social security records)": the token says ssn, the values are timestamps
+    deaths = [dt.datetime(2100 + RNG.randint(0, 90), RNG.randint(1, 12), 1 + n % 28) for n in range(60)]
+    assert "US_SSN" not in _findings(presidio, "dod_ssn", [d.isoformat(" ") for d in deaths])
+    assert "US_SSN" in _findings(presidio, "ssn", [None] * 20)
