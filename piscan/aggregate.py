@@ -72,7 +72,7 @@ class ColumnTally:
                 best[key] = d
         specs = catalog()
         misfits = {(e, i) for e, i in best if e.startswith(MISFIT)}
-        shaped = [h.entity for h in self.name_hits if h.strong and h.expect]
+        shaped = [h.entity for h in self.name_hits if h.strong and h.expect and h.expect.exclusive]
         for (entity, index), d in best.items():
             weight = weights[index] if 0 <= index < len(weights) else 1
             tally = self.entities.setdefault(entity, _EntityTally())
@@ -283,7 +283,8 @@ def table_findings(tallies: Sequence[ColumnTally], table: str) -> tuple[list[lis
     (``needs_person``: a city, a language, a gender) are not reported in a table holding no
     people, such as a countries list, nor in a catalogue (titles, genres: a film's country is
     the film's); names spaCy alone finds in a table holding no people are not reported either
-    (capitals and currencies read as people)."""
+    (capitals and currencies read as people); in a catalogue, only columns named for people
+    (cast, author) keep the names spaCy alone finds (a film's synopsis names its characters)."""
     specs = catalog()
     per_column = [t.findings() for t in tallies]
     columns = tuple(t.location.parts[-1] for t in tallies if t.location.parts)
@@ -296,7 +297,17 @@ def table_findings(tallies: Sequence[ColumnTally], table: str) -> tuple[list[lis
     kept = [
         [f for f in fs if _kept(specs.get(f.entity), attributes_ok, names_ok)] for fs in per_column
     ]
+    if catalogue:  # a catalogue's texts name characters and subjects; its credits name people
+        kept = [
+            [f for f in fs if not _spacy_only(specs.get(f.entity), f) or holds_people("", (c,))]
+            for c, fs in zip(columns, kept, strict=True)
+        ]
     return kept, sum(len(a) - len(b) for a, b in zip(per_column, kept, strict=True))
+
+
+def _spacy_only(spec: EntitySpec | None, finding: Finding) -> bool:
+    """A name, place or group that only spaCy saw in the values."""
+    return bool(spec and spec.min_distinct and finding.evidence == Evidence.VALUE)
 
 
 def _kept(spec: EntitySpec | None, attributes_ok: bool, names_ok: bool) -> bool:

@@ -76,6 +76,11 @@ def _tables(dialect: str) -> tuple[sa.MetaData, dict[str, list[dict]]]:
              sa.Column("css_selector", sa.String(80)))
     sa.Table("form_answers", md, sa.Column("id", sa.Integer, **pk), *(sa.Column(f"field_{c}", sa.String(80))
                                                                        for c in "abcde"))
+    sa.Table("shippers", md, sa.Column("id", sa.Integer, **pk), sa.Column("company_name", sa.String(60)),
+             sa.Column("phone", sa.String(30)))
+    sa.Table("films", md, sa.Column("id", sa.Integer, **pk), sa.Column("title", sa.String(80)),
+             sa.Column("director", sa.String(80)), sa.Column("synopsis", sa.Text),
+             sa.Column("country", sa.String(60)))
     return md, _rows(dialect)
 
 
@@ -92,6 +97,9 @@ def _rows(dialect: str) -> dict[str, list[dict]]:
         return struct.pack(f"<{len(vec)}f", *vec)
 
     word_genders = ["masculine", "feminine", "neuter"]
+    plots = ["When {p} returns to {c}, an old secret threatens the family business.",
+             "A retired detective and {p} chase a forger across {c} in this comedy.",
+             "{p} trains a stubborn team for the final match of the season."]
     return {
         "face_embeddings": [{"id": i, "embedding": as_floats(_embedding())} for i in range(n)],
         "faces": [{"id": i, "captured": f"2025-0{1 + i % 9}-1{i % 10}", "vector": packed(_embedding())}
@@ -111,6 +119,11 @@ def _rows(dialect: str) -> dict[str, list[dict]]:
                      for i in range(n)],
         "ui_events": [{"id": i, "clicked_element": RNG.choice(SELECTORS),
                        "css_selector": RNG.choice(SELECTORS)} for i in range(n)],
+        "shippers": [{"id": i, "company_name": f"{RNG.choice(LAST)} {RNG.choice(['Freight', 'Cargo'])}",
+                      "phone": f"(503) 555-{RNG.randint(1000, 9999)}"} for i in range(12)],
+        "films": [{"id": i, "title": f"{RNG.choice(FIRST)} {RNG.choice(LAST)}", "director": _person(),
+                   "synopsis": RNG.choice(plots).format(p=_person(), c=RNG.choice(COUNTRIES)[1]),
+                   "country": RNG.choice(COUNTRIES)[0]} for i in range(n)],
         "form_answers": [{"id": i,
                           "field_a": f"{RNG.choice(FIRST).lower()}.{RNG.choice(LAST).lower()}@example.org",
                           "field_b": f"+44 20 7946 {RNG.randint(1000, 9999)}", "field_c": _person(),
@@ -180,6 +193,16 @@ def test_vectors_are_never_phone_numbers(found):
 def test_lookup_tables_hold_no_personal_places_groups_or_genders(found):
     for location in ("countries.name", "countries.capital", "languages.language", "languages.nationality",
                      "vocabulary.gender"):
+        assert not found.get(location), (location, found.get(location))
+
+
+def test_a_companies_table_holds_no_personal_phones_or_employers(found):
+    assert not found.get("shippers.company_name") and not found.get("shippers.phone")
+
+
+def test_a_catalogue_keeps_its_credits_but_not_its_titles_plots_or_countries(found):
+    assert "PERSON" in found.get("films.director", set())
+    for location in ("films.title", "films.synopsis", "films.country"):
         assert not found.get(location), (location, found.get(location))
 
 

@@ -26,6 +26,7 @@ class Expectation:
     pattern: re.Pattern[str]
     max: float | None = None
     allows: frozenset[str] = frozenset()  # machine-made shapes that fit all the same
+    exclusive: bool = False  # fitting values are this entity's, not another's read from them
 
     def fits(self, text: str) -> bool:
         """Whether one value (as text) could be what the name says."""
@@ -101,7 +102,8 @@ def expectations() -> dict[str, Expectation]:
             pattern = re.compile(raw["pattern"], re.IGNORECASE)
         except re.error as exc:
             raise ConfigError(str(path), f"expectations.{name}.pattern", f"invalid regex: {exc}") from None
-        out[name] = Expectation(name, pattern, raw.get("max"), frozenset(raw.get("allows", ())))
+        allows = frozenset(raw.get("allows", ()))
+        out[name] = Expectation(name, pattern, raw.get("max"), allows, bool(raw.get("exclusive", False)))
     return out
 
 
