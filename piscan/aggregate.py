@@ -291,7 +291,8 @@ def table_findings(tallies: Sequence[ColumnTally], table: str) -> tuple[list[lis
     pairs = zip(tallies, per_column, strict=True)
     identified = any(_identifies(specs.get(f.entity), f, t) for t, fs in pairs for f in fs)
     named = holds_people(table, columns)
-    catalogue = any(is_catalogue(c) for c in columns)
+    # a table of people with a `title` column (a job title) is no catalogue
+    catalogue = not identified and any(is_catalogue(c) for c in columns)
     attributes_ok = identified or (named and not catalogue)
     names_ok = identified or named
     kept = [
