@@ -127,7 +127,7 @@ def _rows(dialect: str) -> dict[str, list[dict]]:
                    "synopsis": RNG.choice(plots).format(p=_person(), c=RNG.choice(COUNTRIES)[1]),
                    "country": RNG.choice(COUNTRIES)[0]} for i in range(n)],
         "staff": [{"id": i, "first_name": RNG.choice(FIRST), "title": RNG.choice(["Manager", "Buyer"]),
-                   "notes": f"Joined the team in {2000 + i % 20} and reports to {_person()} in the regional office."}
+                   "notes": f"Joined in {2000 + i % 20} and reports to {_person()} in the regional office."}
                   for i in range(n)],
         "form_answers": [{"id": i,
                           "field_a": f"{RNG.choice(FIRST).lower()}.{RNG.choice(LAST).lower()}@example.org",
