@@ -72,12 +72,14 @@ def _tables(dialect: str) -> tuple[sa.MetaData, dict[str, list[dict]]]:
     sa.Table("patients", md, sa.Column("id", sa.Integer, **pk), sa.Column("mrn", sa.String(12)),
              sa.Column("insurance_member_id", sa.String(14)), sa.Column("marital_status", sa.String(12)),
              sa.Column("sexual_orientation", sa.String(20)))
-    sa.Table("ui_events", md, sa.Column("id", sa.Integer, **pk), sa.Column("clicked_element", sa.String(80)),
+    sa.Table("ui_events", md, sa.Column("id", sa.Integer, **pk), sa.Column("user_id", sa.Integer),
+             sa.Column("clicked_element", sa.String(80)),
              sa.Column("css_selector", sa.String(80)))
     sa.Table("form_answers", md, sa.Column("id", sa.Integer, **pk), *(sa.Column(f"field_{c}", sa.String(80))
                                                                        for c in "abcde"))
     sa.Table("shippers", md, sa.Column("id", sa.Integer, **pk), sa.Column("company_name", sa.String(60)),
-             sa.Column("phone", sa.String(30)))
+             sa.Column("phone", sa.String(30)), sa.Column("homepage", sa.String(80)),
+             sa.Column("fare", sa.Float))
     sa.Table("films", md, sa.Column("id", sa.Integer, **pk), sa.Column("title", sa.String(80)),
              sa.Column("director", sa.String(80)), sa.Column("synopsis", sa.Text),
              sa.Column("country", sa.String(60)))
@@ -119,10 +121,12 @@ def _rows(dialect: str) -> dict[str, list[dict]]:
                       "marital_status": RNG.choice(["MARRIED", "SINGLE", "WIDOWED", "DIVORCED"]),
                       "sexual_orientation": RNG.choice(["heterosexual", "gay", "lesbian", "bisexual"])}
                      for i in range(n)],
-        "ui_events": [{"id": i, "clicked_element": RNG.choice(SELECTORS),
+        "ui_events": [{"id": i, "user_id": RNG.randint(1, 40), "clicked_element": RNG.choice(SELECTORS),
                        "css_selector": RNG.choice(SELECTORS)} for i in range(n)],
         "shippers": [{"id": i, "company_name": f"{RNG.choice(LAST)} {RNG.choice(['Freight', 'Cargo'])}",
-                      "phone": f"(503) 555-{RNG.randint(1000, 9999)}"} for i in range(12)],
+                      "phone": f"(503) 555-{RNG.randint(1000, 9999)}", "fare": round(RNG.uniform(9, 90)),
+                      "homepage": f"https://www.{RNG.choice(LAST).lower()}-freight.example/"}
+                     for i in range(12)],
         "films": [{"id": i, "title": f"{RNG.choice(FIRST)} {RNG.choice(LAST)}", "director": _person(),
                    "synopsis": RNG.choice(plots).format(p=_person(), c=RNG.choice(COUNTRIES)[1]),
                    "country": RNG.choice(COUNTRIES)[0]} for i in range(n)],
@@ -202,7 +206,8 @@ def test_lookup_tables_hold_no_personal_places_groups_or_genders(found):
 
 
 def test_a_companies_table_holds_no_personal_phones_or_employers(found):
-    assert not found.get("shippers.company_name") and not found.get("shippers.phone")
+    for column in ("company_name", "phone", "homepage", "fare"):
+        assert not found.get(f"shippers.{column}"), (column, found.get(f"shippers.{column}"))
 
 
 def test_a_catalogue_keeps_its_credits_but_not_its_titles_plots_or_countries(found):

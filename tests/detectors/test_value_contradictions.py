@@ -112,3 +112,12 @@ def test_dates_in_a_column_whose_name_ends_in_ssn_are_no_ssns(presidio):
     deaths = [dt.datetime(2100 + RNG.randint(0, 90), RNG.randint(1, 12), 1 + n % 28) for n in range(60)]
     assert "US_SSN" not in _findings(presidio, "dod_ssn", [d.isoformat(" ") for d in deaths])
     assert "US_SSN" in _findings(presidio, "ssn", [None] * 20)
+
+
+def test_pay_named_columns_are_financial_when_their_values_are_amounts(presidio):
+    salaries = [RNG.randint(2_500, 24_000) for _ in range(40)]
+    assert "FINANCIAL_TRANSACTION" in _findings(presidio, "salary", salaries)
+    fares = [f"{RNG.uniform(5, 260):.4f}" for _ in range(40)]
+    assert "FINANCIAL_TRANSACTION" in _findings(presidio, "fare", fares)
+    grades = [RNG.choice(["junior", "senior", "lead"]) for _ in range(40)]
+    assert "FINANCIAL_TRANSACTION" not in _findings(presidio, "salary_band_label", grades)
