@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from piscan.catalog import EntitySpec, catalog
 from piscan.detectors.names import NameHit, holds_people, is_catalogue
 from piscan.detectors.presidio import NER_RECOGNIZER
-from piscan.detectors.shapes import MISFIT, NOT_PERSONAL, PROSE, misfit
+from piscan.detectors.shapes import FILLED, MISFIT, NOT_PERSONAL, PROSE, misfit
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
 from piscan.settle import decided
 
@@ -128,10 +128,11 @@ class ColumnTally:
         return [h for h in self.name_hits if not self._refuted(h)]
 
     def _refuted(self, hit: NameHit) -> bool:
-        """Enough values, and nearly all of another shape than the name expects."""
-        if hit.expect is None or self.sampled < CONTRADICTION_MIN_VALUES:
+        """Enough non-blank values, and nearly all of another shape than the name expects."""
+        filled = self._count(FILLED)
+        if hit.expect is None or filled < CONTRADICTION_MIN_VALUES:
             return False
-        return self._share(misfit(hit.entity)) >= CONTRADICTION_SHARE - _EPS
+        return self._count(misfit(hit.entity)) >= (CONTRADICTION_SHARE - _EPS) * filled
 
     def settled(self) -> bool:
         """Whether more values could hardly change this column's findings: every entity seen has
@@ -144,7 +145,8 @@ class ColumnTally:
         if not all(decided(self._count(s), n, bar) for s, bar in _SHAPE_BARS):
             return False
         misfits = (misfit(h.entity) for h in self.name_hits if h.expect)
-        if not all(decided(self._count(s), n, CONTRADICTION_SHARE) for s in misfits):
+        filled = self._count(FILLED)
+        if filled and not all(decided(self._count(s), filled, CONTRADICTION_SHARE) for s in misfits):
             return False
         prose = self._share(PROSE) >= PROSE_SHARE
         by_name = {h.entity: h for h in self._standing()}

@@ -18,6 +18,7 @@ from piscan.rules import load, rules_dir
 NOT_PERSONAL = "~not_personal"
 PROSE = "~prose"
 MISFIT = "~misfit:"
+FILLED = "~filled"  # a non-blank text value a name's expectation was checked against
 LIST_ITEM_WORDS = 4  # items of a comma-separated list of names or tags are this short
 TITLE_COVER = 0.6  # a name spaCy finds in a short value must cover this much of it (or its item)
 PROSE_WORDS = 6  # whitespace-separated tokens that make a value a sentence or a document
@@ -134,11 +135,13 @@ class ExpectationDetector:
         self.expectations = expectations  # entity -> Expectation (fits(text) -> bool)
 
     def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
-        """One detection per (text value, entity) whose expectation the value does not meet."""
+        """One detection per (text value, entity) whose expectation the value does not meet, and
+        one per non-blank text value checked; blank strings are NULLs (an SQLite CSV import)."""
         found = []
         for i, value in enumerate(record.values):
-            if not isinstance(value, str):
+            if not isinstance(value, str) or not value.strip():
                 continue
+            found.append(Detection(FILLED, "shape:filled", 0.0, i))
             for entity, expectation in self.expectations.items():
                 if not expectation.fits(value):  # type: ignore[attr-defined]
                     found.append(Detection(misfit(entity), "shape:misfit", 0.0, i))
