@@ -215,15 +215,20 @@ _TEMPLATES = ("FACE_TEMPLATE", "VOICEPRINT", "FINGERPRINT_TEMPLATE")  # a name o
 
 
 def _table_entities(column: str, table: str, siblings: tuple[str, ...]) -> list[str]:
-    """Biometric templates named by the table (``face_embeddings``) or a sibling (``speaker_id``)."""
-    words = [normalize(w) for w in (table, *siblings) if w and normalize(w) != column]
-    found = []
-    for rule in table_rules():
-        if not rule.column.search(column):
-            continue
-        if any(rule.table.search(w) and not (rule.unless and rule.unless.search(w)) for w in words):
-            found.append(rule.entity)
-    return found
+    """Biometric templates named by the table (``face_embeddings``) or, when they agree on one,
+    by the sibling columns (``face_id``): a vector beside both a face and a finger column is
+    no one's guess."""
+    rules = [r for r in table_rules() if r.column.search(column)]
+    by_table = [r.entity for r in rules if _says(r, normalize(table))] if table else []
+    if by_table:
+        return by_table
+    words = [normalize(w) for w in siblings if w and normalize(w) != column]
+    by_siblings = {r.entity for r in rules if any(_says(r, w) for w in words)}
+    return list(by_siblings) if len(by_siblings) == 1 else []
+
+
+def _says(rule: TableRule, words: str) -> bool:
+    return bool(rule.table.search(words)) and not (rule.unless and rule.unless.search(words))
 
 
 def _matches(rule: NameRule, text: str) -> bool:
