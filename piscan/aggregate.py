@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from piscan.catalog import EntitySpec, catalog
-from piscan.detectors.names import NameHit
+from piscan.detectors.names import NameHit, holds_people, is_catalogue
 from piscan.detectors.presidio import NER_RECOGNIZER
-from piscan.detectors.shapes import NOT_PERSONAL, PROSE
+from piscan.detectors.shapes import FILLED, MISFIT, NOT_PERSONAL, PROSE, misfit
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
 from piscan.settle import decided
 
 NAME_BOOST = 0.1  # a name that agrees with the values raises confidence this much
 # A strong name stands on its own unless the values clearly are something else: at least this
 # many sampled values, this share of them machine-made (UUIDs, digests, versions, timestamps,
-# memory addresses) and not enough of them confirming the name's entity.
+# memory addresses) or, for a name that expects a shape (rules/names.yaml `expect`), of another
+# shape, and not enough of them confirming the name's entity. A contradicted name is no evidence.
 CONTRADICTION_MIN_VALUES = 10
 CONTRADICTION_SHARE = 0.8
 PROSE_SHARE = 0.5  # columns with this share of sentences or documents are judged as prose
@@ -37,6 +38,11 @@ class _EntityTally:
     matches: int = 0
     confident: int = 0  # matches scoring at least the entity's min_score
     score_sum: float = 0.0
+    # matches that count only because of the column's name: their score reaches min_score only
+    # through context words, or the value has the shape another entity's strong name expects
+    # (a dotted phone number in a `phone` column reads as an IPv4 address)
+    doubtful: int = 0
+    doubtful_sum: float = 0.0
     recognizers: set[str] = field(default_factory=set)
     per_recognizer: dict[str, list[float]] = field(default_factory=dict)  # name -> [sum, count]
     example: str = ""
@@ -65,6 +71,8 @@ class ColumnTally:
             if key not in best or d.score > best[key].score:
                 best[key] = d
         specs = catalog()
+        misfits = {(e, i) for e, i in best if e.startswith(MISFIT)}
+        shaped = [h.entity for h in self.name_hits if h.strong and h.expect and h.expect.exclusive]
         for (entity, index), d in best.items():
             weight = weights[index] if 0 <= index < len(weights) else 1
             tally = self.entities.setdefault(entity, _EntityTally())
@@ -72,6 +80,11 @@ class ColumnTally:
             spec = specs.get(entity)
             if spec and d.score >= spec.min_score - _EPS:
                 tally.confident += weight
+            lifted = bool(spec and d.lift and d.score - d.lift < spec.min_score - _EPS)
+            fits_other = any(e != entity and (misfit(e), index) not in misfits for e in shaped)
+            if spec and (lifted or fits_other):
+                tally.doubtful += weight
+                tally.doubtful_sum += d.score * weight
             tally.score_sum += d.score * weight
             tally.recognizers.add(d.recognizer)
             acc = tally.per_recognizer.setdefault(d.recognizer, [0.0, 0])
@@ -85,27 +98,41 @@ class ColumnTally:
     def findings(self) -> list[Finding]:
         """Entities with enough value evidence, or a strong name the values do not contradict."""
         specs = catalog()
-        by_name = {h.entity: h for h in self.name_hits}
+        hits = self._standing()
+        by_name = {h.entity: h for h in hits}
         prose = self._share(PROSE) >= PROSE_SHARE
         passed = {
             entity: tally
             for entity, tally in self.entities.items()
             if entity in specs and self._enough(specs[entity], tally, by_name.get(entity), prose)
         }
-        named = {e for e in passed if e in by_name} | {
-            h.entity for h in self.name_hits if h.strong and self._kind_fits(h)
-        }
+        strong = {h.entity for h in hits if h.strong and self._kind_fits(h)}
+        named = {e for e in passed if e in by_name} | strong
         out = [
             self._value_finding(entity, tally, by_name.get(entity))
             for entity, tally in passed.items()
             if not self._overruled(specs[entity], entity, by_name, named)
         ]
         reported = {f.entity for f in out}
-        for hit in self.name_hits:
-            if hit.entity in reported or not hit.strong or not self._kind_fits(hit) or self._contradicted():
+        for hit in hits:
+            if hit.entity in reported or not hit.strong or not self._kind_fits(hit):
+                continue
+            if self._contradicted(hit):
                 continue
             out.append(self._finding(hit.entity, 0, hit.score, Evidence.NAME, (("name", hit.score),), ""))
         return sorted(out, key=lambda f: f.entity)
+
+    def _standing(self) -> list[NameHit]:
+        """Name hits the values do not refute: a name that expects a shape is evidence only
+        while the values are absent, NULL or of that shape."""
+        return [h for h in self.name_hits if not self._refuted(h)]
+
+    def _refuted(self, hit: NameHit) -> bool:
+        """Enough non-blank values, and nearly all of another shape than the name expects."""
+        filled = self._count(FILLED)
+        if hit.expect is None or filled < CONTRADICTION_MIN_VALUES:
+            return False
+        return self._count(misfit(hit.entity)) >= (CONTRADICTION_SHARE - _EPS) * filled
 
     def settled(self) -> bool:
         """Whether more values could hardly change this column's findings: every entity seen has
@@ -117,8 +144,12 @@ class ColumnTally:
             return False
         if not all(decided(self._count(s), n, bar) for s, bar in _SHAPE_BARS):
             return False
+        misfits = (misfit(h.entity) for h in self.name_hits if h.expect)
+        filled = self._count(FILLED)
+        if filled and not all(decided(self._count(s), filled, CONTRADICTION_SHARE) for s in misfits):
+            return False
         prose = self._share(PROSE) >= PROSE_SHARE
-        by_name = {h.entity: h for h in self.name_hits}
+        by_name = {h.entity: h for h in self._standing()}
         for entity, tally in self.entities.items():
             spec = specs.get(entity)
             if spec is not None and not self._entity_settled(spec, tally, by_name.get(entity), prose):
@@ -171,12 +202,18 @@ class ColumnTally:
         return Coverage(self.location, self.rows, self.sampled, tuple(f.entity for f in findings))
 
     def _enough(self, spec: EntitySpec, tally: _EntityTally, hit: NameHit | None, prose: bool) -> bool:
-        if not self.sampled or tally.matches < min(spec.min_matches, self.sampled):
+        matches, score_sum = tally.matches, tally.score_sum
+        if hit is None and not prose:
+            # Context words lifted these scores, or the values have the shape the name gives
+            # another entity, and no name rule says the column holds this one: a number in an
+            # ``amount`` column or a digest in ``tx_hash`` is only a shape.
+            matches, score_sum = matches - tally.doubtful, score_sum - tally.doubtful_sum
+        if not self.sampled or matches <= 0 or matches < min(spec.min_matches, self.sampled):
             return False
         if not (hit and hit.strong) and not self._diverse(spec, tally):
             return False
-        share = tally.matches / self.sampled
-        mean = tally.score_sum / tally.matches
+        share = matches / self.sampled
+        mean = score_sum / matches
         if share >= spec.min_share - _EPS and mean >= spec.min_score - _EPS:
             return True
         # In prose an entity mentioned in a few rows counts, if those mentions are confident.
@@ -192,17 +229,19 @@ class ColumnTally:
             return True
         return len(tally.distinct) >= spec.min_distinct * min(tally.matches, _MAX_DISTINCT)
 
-    @staticmethod
-    def _overruled(spec: EntitySpec, entity: str, by_name: dict[str, NameHit], named: set[str]) -> bool:
+    def _overruled(self, spec: EntitySpec, entity: str, by_name: dict[str, NameHit], named: set[str]) -> bool:
         """Fuzzy NER entities (those with ``min_distinct``) found in the values yield to a name
         saying something else (strong, or weak and confirmed): streets, companies and regions are
-        full of person names."""
+        full of person names; and to a name saying catalogue text: titles are named for people."""
         if entity in by_name or not spec.min_distinct:
             return False
-        return bool(named - {entity})
+        return bool(named - {entity}) or is_catalogue(self.location.parts[-1] if self.location.parts else "")
 
-    def _contradicted(self) -> bool:
-        """Enough values, and nearly all of them machine-made: the name is not what they are."""
+    def _contradicted(self, hit: NameHit) -> bool:
+        """Enough values, and nearly all of them of another shape than the name expects or,
+        when it expects none, machine-made: the name alone is not what they are."""
+        if hit.expect is not None:
+            return self._refuted(hit)
         return self.sampled >= CONTRADICTION_MIN_VALUES and self._share(NOT_PERSONAL) >= CONTRADICTION_SHARE
 
     def _share(self, shape: str) -> float:
@@ -235,3 +274,60 @@ class ColumnTally:
             scores=scores,
             context=self.context,
         )
+
+
+def table_findings(tallies: Sequence[ColumnTally], table: str) -> tuple[list[list[Finding]], int]:
+    """Each column's findings judged with its table, and how many were held back.
+
+    A table holds people when a column identifies someone (an email, an id number, a name the
+    column's own name confirms) or when its or its columns' names say so (customers,
+    patient_id, cast). Attributes that are personal only when they belong to a person
+    (``needs_person``: a city, a language, a gender) are not reported in a table holding no
+    people, such as a countries list, nor in a catalogue (titles, genres: a film's country is
+    the film's); names spaCy alone finds in a table holding no people are not reported either
+    (capitals and currencies read as people); in a catalogue, only columns named for people
+    (cast, author) keep the names spaCy alone finds (a film's synopsis names its characters)."""
+    specs = catalog()
+    per_column = [t.findings() for t in tallies]
+    columns = tuple(t.location.parts[-1] for t in tallies if t.location.parts)
+    pairs = zip(tallies, per_column, strict=True)
+    identified = any(_identifies(specs.get(f.entity), f, t) for t, fs in pairs for f in fs)
+    named = holds_people(table, columns)
+    # a table of people with a `title` column (a job title) is no catalogue
+    catalogue = not identified and any(is_catalogue(c) for c in columns)
+    attributes_ok = identified or (named and not catalogue)
+    names_ok = identified or named
+    kept = [
+        [f for f in fs if _kept(specs.get(f.entity), attributes_ok, names_ok)] for fs in per_column
+    ]
+    if catalogue:  # a catalogue's texts name characters and subjects; its credits name people
+        kept = [
+            [f for f in fs if not _spacy_only(specs.get(f.entity), f) or holds_people("", (c,))]
+            for c, fs in zip(columns, kept, strict=True)
+        ]
+    return kept, sum(len(a) - len(b) for a, b in zip(per_column, kept, strict=True))
+
+
+def _spacy_only(spec: EntitySpec | None, finding: Finding) -> bool:
+    """A name, place or group that only spaCy saw in the values."""
+    return bool(spec and spec.min_distinct and finding.evidence == Evidence.VALUE)
+
+
+def _kept(spec: EntitySpec | None, attributes_ok: bool, names_ok: bool) -> bool:
+    if spec is None:
+        return True
+    if spec.needs_person and not attributes_ok:
+        return False
+    return names_ok or not spec.min_distinct
+
+
+def _identifies(spec: EntitySpec | None, finding: Finding, tally: ColumnTally) -> bool:
+    """Whether a finding says its table holds people. A fuzzy NER entity (a name) does only
+    when the column's own strong name agrees, with values or with none to judge: capitals,
+    currencies and languages read as people often enough to make a lookup list look like one."""
+    if spec is None or not spec.identifies:
+        return False
+    if not spec.min_distinct:
+        return True
+    strong = any(h.entity == finding.entity and h.strong for h in tally._standing())
+    return strong and (finding.evidence == Evidence.BOTH or finding.sampled == 0)

@@ -21,6 +21,8 @@ class EntitySpec:
     min_score: float
     min_distinct: float  # distinct matched texts / matches, when only the values speak
     text_share: float  # min_share in prose columns (notes, documents, log lines)
+    identifies: bool = False  # points to a person: a table with it holds people
+    needs_person: bool = False  # personal only when it belongs to a person (a city, a language)
 
 
 def catalog() -> dict[str, EntitySpec]:
@@ -56,5 +58,7 @@ def _entities(path: Path) -> dict[str, EntitySpec]:
             min_score=float(merged["min_score"]),
             min_distinct=float(merged.get("min_distinct", 0.0)),
             text_share=min(float(merged.get("text_share", merged["min_share"])), float(merged["min_share"])),
+            identifies=bool(merged.get("identifies", False)),
+            needs_person=bool(merged.get("needs_person", False)),
         )
     return specs

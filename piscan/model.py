@@ -78,6 +78,7 @@ class Detection:
     value_index: int | None = None
     example: str = ""  # masked form of the matched text, never the raw value
     digest: str = ""  # keyed hash of the matched text, to count distinct matches
+    lift: float = 0.0  # part of ``score`` that context words (the column's name) added
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from piscan.detectors.vectors import vector_length
+from piscan.detectors.vectors import text_vector, vector_length
 from piscan.model import ValueKind
 
 
@@ -59,7 +59,7 @@ def normalize(value: object, declared: ValueKind, max_chars: int) -> tuple[Value
         return ValueKind.BINARY, value
     if isinstance(value, str):
         if vector_length(value):
-            return ValueKind.VECTOR, tuple(json.loads("[" + value.strip()[1:-1] + "]"))
+            return ValueKind.VECTOR, tuple(text_vector(value) or ())
         return ValueKind.TEXT, value[:max_chars]
     if isinstance(value, int | float | Decimal):
         return ValueKind.NUMBER, str(value)

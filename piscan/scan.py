@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from piscan import __version__
 from piscan.aggregate import ColumnTally
 from piscan.detectors.presidio import DEFAULT_MODEL, PresidioDetector, build_engine
+from piscan.detectors.shapes import ExpectationDetector
 from piscan.detectors.signatures import SignatureDetector
 from piscan.detectors.vectors import VectorDetector
 from piscan.errors import TargetError
@@ -203,6 +204,9 @@ class Scanner:
             detections += binary.detect(record, context)
         vectors = VectorDetector(tuple(h.entity for h in tally.name_hits))
         detections += vectors.detect(record, context)
+        expected = {h.entity: h.expect for h in tally.name_hits if h.expect}
+        if expected:  # values whose shape contradicts the name, for aggregation to weigh
+            detections += ExpectationDetector(expected).detect(record, context)
         return detections
 
     def _merge(self, source: Source, outcomes: Any, total: int, state: _State, ident: str) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from piscan import interrupt, nested
-from piscan.aggregate import ColumnTally
+from piscan.aggregate import ColumnTally, table_findings
 from piscan.detectors.names import context_words, name_hits
 from piscan.errors import SkipError
 from piscan.model import Column, Skipped
@@ -86,12 +86,19 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
 
 
 def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str, _Column]:
-    """A fresh tally per column, seeded with its name evidence and context words."""
+    """A fresh tally per column, seeded with its name evidence (its table's and siblings' names
+    are context too) and context words."""
     sql = scanner.config.sql
+    table = container.parts[-1] if container.parts else ""
+    names = tuple(c.name for c in container.columns)
     return {
         c.name: _Column(
             c,
-            ColumnTally(source.location(container, c.name), tuple(name_hits(c)), context=context_words(c)),
+            ColumnTally(
+                source.location(container, c.name),
+                tuple(name_hits(c, table, tuple(n for n in names if n != c.name))),
+                context=context_words(c),
+            ),
             Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
         )
         for c in container.columns
@@ -144,10 +151,21 @@ def _examine(scanner: Scanner, col: _Column, rows: int, values: list[object]) ->
 
 
 def _collect(scanner: Scanner, columns: dict[str, _Column], out: Outcome) -> None:
-    for col in _all(columns):
-        findings = col.tally.findings()
+    cols = list(_all(columns))
+    if not cols:
+        return
+    judged, held = table_findings([c.tally for c in cols], cols[0].tally.location.parts[-2])
+    if held:
+        location = cols[0].tally.location
+        message = (
+            f"no people in this table: {held} finding(s) of a place, group or trait not reported"
+            " (a lookup list)"
+        )
+        out.notes.append(Skipped(location.source, location.container, message))
+    judged_of = {id(c): fs for c, fs in zip(cols, judged, strict=True)}
+    for col, findings in zip(cols, judged, strict=True):
         if col.fields:  # a JSON column keeps only what no field path shows on its own
-            by_path = {f.entity for child in col.fields.values() for f in child.tally.findings()}
+            by_path = {f.entity for child in col.fields.values() for f in judged_of[id(child)]}
             findings = [f for f in findings if f.entity not in by_path]
         if not scanner.config.examples:
             findings = [replace(f, example="") for f in findings]

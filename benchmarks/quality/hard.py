@@ -91,6 +91,8 @@ def hard_tables(seed: int) -> list[Table]:
         _sparse(rng),
         _attributes(rng),
         _biometrics(rng),
+        _face_table(rng),
+        _patients(rng),
         _geo(rng),
         _web(rng),
         _secrets(rng),
@@ -299,6 +301,50 @@ def _attributes(rng: random.Random) -> Table:
                 "EMAIL_ADDRESS",
                 "PHONE_NUMBER",
                 why="key-value table: each entity in a quarter of the rows",
+            ),
+        ),
+    )
+
+
+def _patients(rng: random.Random) -> Table:
+    """Identifiers without a checksum and sensitive attributes, found by their names."""
+    return Table(
+        "hard_patients",
+        "hard",
+        (
+            col("patient_id", range(1, ROWS + 1), sql_type="int"),
+            col("mrn", [f"{rng.randrange(10**7, 10**8)}" for _ in range(ROWS)], "MEDICAL_RECORD_NUMBER"),
+            col(
+                "insurance_member_id",
+                [f"{rng.choice('HMW')}{rng.randrange(10**8, 10**9)}" for _ in range(ROWS)],
+                "HEALTH_INSURANCE_ID",
+            ),
+            col(
+                "marital_status",
+                [rng.choice(["MARRIED", "SINGLE", "DIVORCED", "WIDOWED"]) for _ in range(ROWS)],
+                "MARITAL_STATUS",
+            ),
+            col(
+                "sexual_orientation",
+                [rng.choice(["heterosexual", "gay", "lesbian", "bisexual"]) for _ in range(ROWS)],
+                "SEXUAL_ORIENTATION",
+            ),
+        ),
+    )
+
+
+def _face_table(rng: random.Random) -> Table:
+    """A plain vector column that only its table names: JSON text longer than a sampled cell."""
+    return Table(
+        "hard_face_embeddings",
+        "hard",
+        (
+            col("id", range(1, ROWS + 1), sql_type="int"),
+            col(
+                "embedding",
+                [json.dumps(fm.float_vector(rng, 512)) for _ in range(ROWS)],
+                "FACE_TEMPLATE",
+                why="named by its table; 512 floats as JSON text, cut by the cell limit",
             ),
         ),
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from piscan.catalog import catalog
+from piscan.detectors.shapes import shape_of
 from piscan.errors import ConfigError
 from piscan.model import Column, ValueKind
 from piscan.rules import load, rules_dir
@@ -18,6 +19,32 @@ _SPLIT = re.compile(r"[^0-9a-zA-Z\u00c0-\uffff]+")
 
 
 @dataclass(frozen=True)
+class Expectation:
+    """The shape a name expects its values to have (a phone has digits, an age is at most 130)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    max: float | None = None
+    allows: frozenset[str] = frozenset()  # machine-made shapes that fit all the same
+    exclusive: bool = False  # fitting values are this entity's, not another's read from them
+
+    def fits(self, text: str) -> bool:
+        """Whether one value (as text) could be what the name says."""
+        value = text.strip()
+        shape = shape_of(value)
+        if shape and shape not in self.allows:
+            return False
+        if not self.pattern.fullmatch(value):
+            return False
+        if self.max is None:
+            return True
+        try:
+            return abs(float(value.replace(",", "."))) <= self.max
+        except ValueError:
+            return True
+
+
+@dataclass(frozen=True)
 class NameRule:
     """One pattern over normalized names, and what a match means."""
 
@@ -26,15 +53,27 @@ class NameRule:
     unless: re.Pattern[str] | None
     strong: bool
     kinds: frozenset[ValueKind]
+    expect: Expectation | None = None
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """A generic column (``embedding``) whose table or siblings say what it holds (``faces``)."""
+
+    entity: str
+    table: re.Pattern[str]
+    column: re.Pattern[str]
+    unless: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
 class NameHit:
-    """An entity suggested by a column's name or comment."""
+    """An entity suggested by a column's name or comment (or its table's)."""
 
     entity: str
     strong: bool
     kinds: frozenset[ValueKind]
+    expect: Expectation | None = None
 
     @property
     def score(self) -> float:
@@ -49,15 +88,36 @@ def normalize(name: str) -> str:
 
 
 @cache
-def name_rules() -> tuple[NameRule, ...]:
-    """Compile the bundled name rules, checking entity ids and regexes."""
+def _data() -> dict:
+    return load(rules_dir() / "names.yaml", "names")
+
+
+@cache
+def expectations() -> dict[str, Expectation]:
+    """The value shapes name rules may expect, by name."""
     path = rules_dir() / "names.yaml"
-    data = load(path, "names")
+    out = {}
+    for name, raw in _data().get("expectations", {}).items():
+        try:
+            pattern = re.compile(raw["pattern"], re.IGNORECASE)
+        except re.error as exc:
+            raise ConfigError(str(path), f"expectations.{name}.pattern", f"invalid regex: {exc}") from None
+        allows = frozenset(raw.get("allows", ()))
+        out[name] = Expectation(name, pattern, raw.get("max"), allows, bool(raw.get("exclusive", False)))
+    return out
+
+
+@cache
+def name_rules() -> tuple[NameRule, ...]:
+    """Compile the bundled name rules, checking entity ids, expectations and regexes."""
+    path = rules_dir() / "names.yaml"
     known = catalog()
+    shapes = expectations()
     rules = []
-    for i, raw in enumerate(data["rules"]):
-        if raw["entity"] not in known:
-            raise ConfigError(str(path), f"rules.{i}.entity", f"unknown entity {raw['entity']!r}")
+    for i, raw in enumerate(_data()["rules"]):
+        _check_entity(path, f"rules.{i}.entity", raw["entity"], known)
+        if "expect" in raw and raw["expect"] not in shapes:
+            raise ConfigError(str(path), f"rules.{i}.expect", f"unknown expectation {raw['expect']!r}")
         kinds = frozenset(ValueKind(k) for k in raw.get("kinds", [k.value for k in ValueKind]))
         rules.append(
             NameRule(
@@ -66,9 +126,62 @@ def name_rules() -> tuple[NameRule, ...]:
                 unless=_compile(path, f"rules.{i}.unless", raw["unless"]) if "unless" in raw else None,
                 strong=raw.get("strength", "strong") == "strong",
                 kinds=kinds,
+                expect=shapes.get(raw.get("expect", "")),
             )
         )
     return tuple(rules)
+
+
+@cache
+def table_rules() -> tuple[TableRule, ...]:
+    """Compile the rules that read a generic column through its table's words."""
+    path = rules_dir() / "names.yaml"
+    known = catalog()
+    rules = []
+    for i, raw in enumerate(_data().get("table_rules", [])):
+        _check_entity(path, f"table_rules.{i}.entity", raw["entity"], known)
+        unless = raw.get("unless")
+        rules.append(
+            TableRule(
+                entity=raw["entity"],
+                table=_compile(path, f"table_rules.{i}.table", raw["table"]),
+                column=_compile(path, f"table_rules.{i}.column", raw["column"]),
+                unless=_compile(path, f"table_rules.{i}.unless", unless) if unless else None,
+            )
+        )
+    return tuple(rules)
+
+
+@cache
+def people_pattern() -> re.Pattern[str] | None:
+    """Words in a table's or column's name that say the table holds people."""
+    raw = _data().get("people")
+    return _compile(rules_dir() / "names.yaml", "people", raw) if raw else None
+
+
+@cache
+def _catalogue() -> re.Pattern[str] | None:
+    raw = _data().get("catalogue")
+    return _compile(rules_dir() / "names.yaml", "catalogue", raw) if raw else None
+
+
+def is_catalogue(column: str) -> bool:
+    """Whether a column's name says it holds catalogue text (titles, product names, genres)."""
+    pattern = _catalogue()
+    return bool(pattern and pattern.search(normalize(column)))
+
+
+def holds_people(table: str, columns: tuple[str, ...]) -> bool:
+    """Whether a table's name or its columns' names say it holds people (customers, patient_id)."""
+    pattern = people_pattern()
+    if pattern is None:
+        return False
+    return any(pattern.search(normalize(name)) for name in (table, *columns) if name)
+
+
+def _check_entity(path, key: str, entity: str, known: dict) -> None:
+    if entity not in known:
+        raise ConfigError(str(path), key, f"unknown entity {entity!r}")
 
 
 def _compile(path, key: str, pattern: str) -> re.Pattern[str]:
@@ -78,8 +191,9 @@ def _compile(path, key: str, pattern: str) -> re.Pattern[str]:
         raise ConfigError(str(path), key, f"invalid regex: {exc}") from None
 
 
-def name_hits(column: Column) -> list[NameHit]:
-    """Entities the column's name or comment point to; strong hits win over weak ones."""
+def name_hits(column: Column, table: str = "", siblings: tuple[str, ...] = ()) -> list[NameHit]:
+    """Entities the column's name or comment point to, and those a generic column's table or
+    sibling columns point to (``faces.embedding``); strong hits win over weak ones."""
     texts = [normalize(column.name)]
     if column.comment:
         texts.append(normalize(column.comment))
@@ -89,8 +203,32 @@ def name_hits(column: Column) -> list[NameHit]:
             continue
         known = hits.get(rule.entity)
         if known is None or (rule.strong and not known.strong):
-            hits[rule.entity] = NameHit(rule.entity, rule.strong, rule.kinds)
+            hits[rule.entity] = NameHit(rule.entity, rule.strong, rule.kinds, rule.expect)
+    own = any(h.strong and h.entity in _TEMPLATES for h in hits.values())
+    for entity in [] if own else _table_entities(texts[0], table, siblings):
+        if entity not in hits or not hits[entity].strong:
+            hits[entity] = NameHit(entity, True, frozenset({ValueKind.VECTOR, ValueKind.BINARY}))
     return list(hits.values())
+
+
+_TEMPLATES = ("FACE_TEMPLATE", "VOICEPRINT", "FINGERPRINT_TEMPLATE")  # a name of its own wins
+
+
+def _table_entities(column: str, table: str, siblings: tuple[str, ...]) -> list[str]:
+    """Biometric templates named by the table (``face_embeddings``) or, when they agree on one,
+    by the sibling columns (``face_id``): a vector beside both a face and a finger column is
+    no one's guess."""
+    rules = [r for r in table_rules() if r.column.search(column)]
+    by_table = [r.entity for r in rules if _says(r, normalize(table))] if table else []
+    if by_table:
+        return by_table
+    words = [normalize(w) for w in siblings if w and normalize(w) != column]
+    by_siblings = {r.entity for r in rules if any(_says(r, w) for w in words)}
+    return list(by_siblings) if len(by_siblings) == 1 else []
+
+
+def _says(rule: TableRule, words: str) -> bool:
+    return bool(rule.table.search(words)) and not (rule.unless and rule.unless.search(words))
 
 
 def _matches(rule: NameRule, text: str) -> bool:

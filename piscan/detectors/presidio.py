@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from piscan.catalog import catalog
+from piscan.detectors.shapes import covers_value, foreign_language
 from piscan.errors import ConfigError, UsageError
 from piscan.mask import digest, mask
 from piscan.model import Detection, Record
@@ -232,6 +233,7 @@ class PresidioDetector:
         self.batch_size = batch_size
         self._nlp_engine = engine.nlp_engine
         self._nlp = engine.nlp_engine.nlp[LANGUAGE]
+        self._lift = float(getattr(engine.context_aware_enhancer, "context_similarity_factor", 0.35))
 
     def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
         """Detections for each text value; each (value, entity) keeps its best-scoring match.
@@ -251,7 +253,7 @@ class PresidioDetector:
             artifacts = self._artifacts([values[j] for j in busy], [wordy[j] for j in busy])
             for j, nlp_artifacts in zip(busy, artifacts, strict=True):
                 results = self.analyzer.analyze(values[j], plans[j], nlp_artifacts, words)
-                found.extend(self._best(texts[j][0], values[j], results))
+                found.extend(self._best(texts[j][0], values[j], results, self._lift))
         return found
 
     def _artifacts(self, texts: list[str], wordy: list[bool]) -> list[Any]:
@@ -287,7 +289,7 @@ class PresidioDetector:
         )
 
     @staticmethod
-    def _best(index: int, text: str, results: list[Any]) -> list[Detection]:
+    def _best(index: int, text: str, results: list[Any], lift: float = 0.0) -> list[Detection]:
         spans = sorted((r for r in results if _credible(text, r)), key=lambda r: -r.score)
         kept: list[Any] = []
         spans = sorted(spans, key=lambda r: _by_ner(r))  # patterns first: they frame NER spans
@@ -310,8 +312,23 @@ class PresidioDetector:
                 continue
             recognizer = r.recognition_metadata.get("recognizer_name", "presidio")
             span = text[r.start : r.end]
-            best[entity] = Detection(entity, recognizer, round(r.score, 3), index, mask(span), digest(span))
+            # what context words added: aggregation asks whether the values alone would count
+            best[entity] = Detection(
+                entity, recognizer, round(r.score, 3), index, mask(span), digest(span), _lift(r, lift)
+            )
         return list(best.values())
+
+
+def _lift(result: Any, factor: float) -> float:
+    """What context words added to a result's score (the recognizer's or the enhancer's boost)."""
+    from presidio_analyzer import RecognizerResult
+
+    explanation = result.analysis_explanation
+    if explanation is not None and explanation.supportive_context_word:
+        return round(max(0.0, result.score - explanation.original_score), 3)
+    if (result.recognition_metadata or {}).get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY):
+        return min(factor, result.score)
+    return 0.0
 
 
 def _by_ner(result: Any) -> bool:
@@ -330,4 +347,8 @@ def _credible(text: str, result: Any) -> bool:
     lone_opener = " " not in span.strip() and _SENTENCE_START.search(text[: result.start])
     if lone_opener and text.strip() != span.strip():
         return False
-    return result.entity_type != "PERSON" or plausible_name(span)
+    if foreign_language(text) and (result.entity_type != "PERSON" or " " not in span.strip()):
+        return False  # the English model reads other languages' capitalized words as names
+    if result.entity_type != "PERSON":
+        return True
+    return plausible_name(span) and covers_value(text, result.start, result.end)

@@ -11,15 +11,39 @@ BIOMETRIC_ENTITIES = ("FACE_TEMPLATE", "VOICEPRINT", "FINGERPRINT_TEMPLATE")
 MIN_DIMENSIONS = 8
 
 
+_OPEN = "[{("
+_CLOSE = "]})"
+
+
+def text_vector(value: str) -> list[object] | None:
+    """The numbers of a vector written as text (JSON, pgvector, a Python tuple), also when the
+    database cut the text short: a 512-dimension JSON array is longer than a sampled cell."""
+    text = value.strip()
+    if text[:1] not in _OPEN or len(text) < 2 * MIN_DIMENSIONS:
+        return None
+    body = text[1:]
+    if body[-1:] in _CLOSE:
+        body = body[:-1]
+    elif "," in body:  # cut mid-array: drop the last, perhaps partial, number
+        body = body[: body.rindex(",")]
+    else:
+        return None
+    try:
+        items = json.loads("[" + body + "]")
+    except ValueError:
+        return None
+    return items if isinstance(items, list) else None
+
+
 def vector_length(value: object) -> int:
     """Dimensions of a value that is an embedding-like vector, else 0."""
     if isinstance(value, list | tuple):
         items = value
-    elif isinstance(value, str) and value[:1] in "[{(" and value[-1:] in "]})":
-        try:
-            items = json.loads("[" + value.strip()[1:-1] + "]")
-        except ValueError:
+    elif isinstance(value, str):
+        parsed = text_vector(value)
+        if parsed is None:
             return 0
+        items = parsed
     elif isinstance(value, bytes | bytearray | memoryview):
         return _packed_floats(bytes(value))
     else:

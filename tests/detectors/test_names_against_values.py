@@ -9,6 +9,7 @@ import pytest
 from piscan.aggregate import ColumnTally
 from piscan.detectors.names import context_words, name_hits
 from piscan.detectors.presidio import PresidioDetector, build_engine
+from piscan.detectors.shapes import ExpectationDetector
 from piscan.model import Column, Evidence, Location, Record, ValueKind
 
 
@@ -27,6 +28,8 @@ def _findings(presidio: PresidioDetector, name: str, values: list[str | None]) -
     record = Record(tally.location, column, tuple(distinct))
     tally.kinds |= {ValueKind.TEXT} if present else set()
     detections = presidio.detect(record, tally.context) if distinct else []
+    expected = {h.entity: h.expect for h in tally.name_hits if h.expect}
+    detections += ExpectationDetector(expected).detect(record, tally.context)  # as Scanner.detect does
     tally.add(len(values), len(present), [present.count(v) for v in distinct], detections)
     return {f.entity: f.evidence for f in tally.findings()}
 
