@@ -397,8 +397,7 @@ def _scan(given: dict[str, Any], occurrences: list[tuple[str, str]]) -> int:
 
     settings = _settings(given)
     specs = reports.plan(occurrences, settings)
-    reports.check_outputs(specs)
-    config = prepare(settings, tuple(spec.output for spec in specs if spec.output))
+    config = prepare(settings, tuple(spec.output for spec in specs))  # outputs checked there, once
     base = _read_baseline(Path(settings["baseline"]), config) if settings["baseline"] else None
     entries = list(base.entries) if base is not None else None
     result = _run_scan(settings, config)

@@ -104,10 +104,11 @@ def _path(value: str | None) -> Path | None:
 
 
 def check_outputs(specs: Iterable[ReportSpec]) -> None:
-    """Fail before scanning when a report's folder does not exist (a typo costs a second, not a scan)."""
+    """Fail before scanning when a report cannot be written (a typo costs a second, not a scan)."""
+    from piscan.preflight import check_output
+
     for spec in specs:
-        if spec.output is not None and not spec.output.parent.is_dir():
-            raise UsageError(f"cannot write {spec.output}: no such folder {spec.output.parent}")
+        check_output(spec.output)
 
 
 def baseline_state(comparison: Comparison | None, entries: Iterable[Entry] = ()) -> BaselineState | None:
