@@ -59,7 +59,8 @@ class Job:
 
     def opened(self) -> tuple[Any, Any]:
         """This process's scanner for the job's config and its source, opened once."""
-        if _OPEN["config"] != self.config or _OPEN["scanner"] is None:
+        known = _OPEN["config"]
+        if _OPEN["scanner"] is None or (known is not self.config and known != self.config):
             from piscan.scan import Scanner
 
             close()
