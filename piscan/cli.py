@@ -262,6 +262,19 @@ def scan(
         int | None,
         typer.Option(min=0, metavar="N", help="Worker processes for files and tables. [default: core count]"),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="What runs the scan's units: local or spark. [default: local]"),
+    ] = None,
+    unit_rows: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            metavar="N",
+            help="With --full: split tables estimated above N rows into primary-key ranges read"
+            " in parallel (0: never). [default: 500000]",
+        ),
+    ] = None,
     hidden: Annotated[
         bool | None,
         typer.Option(

@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "sources": [],
     "source_name": None,
     "jobs": None,  # None: one worker per core
+    "engine": "local",  # what runs the scan's units (piscan.run.engines): local or spark
+    "unit_rows": 500_000,  # full scans: tables estimated above this many rows are split into key ranges
     "hidden": False,
     "follow_symlinks": False,
     "follow_symlinks_outside": False,

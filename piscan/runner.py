@@ -18,6 +18,7 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
     from piscan.coverage import sample_for
     from piscan.policy import load_policies
     from piscan.rules import use_user_rules, user_files
+    from piscan.run.engines import check_engine
     from piscan.sources.base import Selector
     from piscan.sources.fileopts import FileOptions
     from piscan.sources.sql import SqlOptions
@@ -54,6 +55,8 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         byte_budget=settings.get("byte_budget") or FileOptions.byte_budget,
         full=settings["full"],
     )
+    engine = check_engine(str(settings.get("engine") or "local"))
+    unit_rows = settings.get("unit_rows")
     root, names = source_names(settings, targets)
     model = settings.get("model") or os.environ.get("PISCAN_SPACY_MODEL")
     extra = {"model": model} if model else {}
@@ -67,6 +70,8 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         examples=settings["examples"],
         root=root,
         names=names,
+        engine=engine,
+        unit_rows=500_000 if unit_rows is None else int(unit_rows),
         **extra,
     )
 
