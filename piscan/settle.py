@@ -10,6 +10,9 @@ thin: one value in 8, then 64, then 512, then one in ``MAX_STRIDE``, evenly spre
 table, so a change later in the table (a column that started holding emails in some year) is
 still seen. Any sign that the verdict moved (an unsettled entity) goes back to every value.
 
+Thinning is for the verdict only: the values it skips still go through piscan.sweep, which
+pattern-checks every one of them for the sparse entities (one e-mail in a million notes).
+
 Never below ``floor`` values: the sample size (``--sample`` / ``--max-miss-rate``), so a full
 scan promises at least what a sampled scan promises. ``--exhaustive`` examines every value.
 Findings count the values examined (``sampled``), coverage says how many rows were read.
@@ -58,6 +61,7 @@ class Thinning:
     pending: list[object] = field(default_factory=list)  # picked values waiting for a full batch
     waited: int = 0  # values read since the pending ones started gathering
     widest: int = 1  # the widest stride used, for the report
+    skipped: list[object] | None = None  # the values thinning skipped, when a sweep wants them
 
     def pick(self, raw: Sequence[object]) -> list[object]:
         """The non-null values of this batch to examine."""
@@ -66,6 +70,10 @@ class Thinning:
             return values
         start = (-self.phase) % self.stride
         picked = values[start :: self.stride]
+        if self.skipped is not None:  # everything but the picks, for piscan.sweep
+            rest = values[:]
+            del rest[start :: self.stride]
+            self.skipped.extend(rest)
         self.phase = (self.phase + len(values)) % self.stride
         self.thinned_rows += len(values) - len(picked)
         return picked

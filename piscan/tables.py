@@ -20,6 +20,9 @@ from piscan.outcome import Outcome
 from piscan.records import prepare
 from piscan.settle import Thinning
 from piscan.sources.base import Container, Source
+from piscan.sweep import Sweep, attach, sparse_findings
+from piscan.sweep import note as sweep_note
+from piscan.sweep import step as sweep_step
 
 if TYPE_CHECKING:
     from piscan.scan import Scanner
@@ -32,6 +35,12 @@ class _Column:
     thinning: Thinning | None  # None: examine every value read
     json: bool | None = None  # holds JSON documents (None: not decided before a value was seen)
     fields: dict[str, _Column] = field(default_factory=dict)  # a JSON column's field paths
+    sweep: Sweep | None = None  # full scans: what thinning skips is still pattern-checked
+
+    def __post_init__(self) -> None:
+        self.sweep = attach(self.thinning, self.sweep_chars)
+
+    sweep_chars: int = 0
 
 
 def _all(columns: dict[str, _Column]) -> Iterator[_Column]:
@@ -64,6 +73,8 @@ def scan_table(scanner: Scanner, source: Source, container: Container) -> Outcom
         for col in _all(columns):  # what thinning gathered but had not examined yet
             if col.thinning and col.thinning.pending:
                 _examine(scanner, col, 0, col.thinning.flush())
+            if col.sweep is not None and col.thinning is not None:
+                sweep_step(scanner.presidio, col.sweep, col.thinning, col.tally, final=True)
     except SkipError as exc:
         if not rows:
             out.skipped.append(Skipped(source.public, container.path, str(exc)))
@@ -100,6 +111,7 @@ def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str
                 context=context_words(c),
             ),
             Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
+            sweep_chars=sql.max_cell_chars,
         )
         for c in container.columns
     }
@@ -111,6 +123,8 @@ def _read(scanner: Scanner, col: _Column, rows: int, raw: list[object]) -> None:
     if col.json:  # its field paths, and below the documents whole (a lat/lng pair, prose in a key)
         _read_json(scanner, col, rows, raw)
     values = col.thinning.take(raw) if col.thinning else raw
+    if col.sweep is not None and col.thinning is not None:
+        sweep_step(scanner.presidio, col.sweep, col.thinning, col.tally)
     if values is None:  # thinned values gathering into a batch: count the rows only
         col.tally.add(rows, 0, [], ())
         return
@@ -139,6 +153,7 @@ def _field(scanner: Scanner, parent: _Column, path: str) -> _Column:
         ColumnTally(location, tuple(name_hits(column)), context=context_words(column)),
         Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
         json=False,
+        sweep_chars=sql.max_cell_chars,
     )
 
 
@@ -167,6 +182,8 @@ def _collect(scanner: Scanner, columns: dict[str, _Column], out: Outcome) -> Non
         if col.fields:  # a JSON column keeps only what no field path shows on its own
             by_path = {f.entity for child in col.fields.values() for f in judged_of[id(child)]}
             findings = [f for f in findings if f.entity not in by_path]
+        if scanner.config.sql.full_scan:  # a sparse entity found anywhere (piscan.sweep)
+            findings = findings + sparse_findings(col.tally, col.sweep, {f.entity for f in findings})
         if not scanner.config.examples:
             findings = [replace(f, example="") for f in findings]
         out.findings.extend(findings)
@@ -179,3 +196,5 @@ def _collect(scanner: Scanner, columns: dict[str, _Column], out: Outcome) -> Non
                 f"values examined (thinned up to 1 in {thin.widest}; --exhaustive examines all)"
             )
             out.notes.append(Skipped(col.tally.location.source, col.tally.location.path, message))
+        if swept := sweep_note(col.tally, col.sweep):
+            out.notes.append(Skipped(col.tally.location.source, col.tally.location.path, swept))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from benchmarks.perf import generate as G
 from benchmarks.perf import scenarios as S
-from benchmarks.perf.figures import Figure, rss_growth, rss_marks
+from benchmarks.perf.figures import Figure, rss_growth, rss_marks, wrong
 from benchmarks.perf.machine import describe
 from benchmarks.perf.measure import ROOT
 from benchmarks.perf.report import Verdict, markdown, text_table, text_verdicts
@@ -137,7 +137,21 @@ def _verdicts(figs: dict[str, Figure]) -> list[Verdict]:
                 peak(worst) < RSS_LIMIT_MB,
             )
         )
-    return out + _memory_verdicts(figs)
+    return out + _memory_verdicts(figs) + _truth_verdicts(figs)
+
+
+def _truth_verdicts(figs: dict[str, Figure]) -> list[Verdict]:
+    """Correctness, which the exit code enforces: no false-positive column in any piscan run,
+    every planted sparse value reported."""
+    scans = [f for k, f in figs.items() if f.false_pos is not None and not k.startswith("presidio")]
+    fps = [f"{f.key}: {f.false_pos}" for f in scans if f.false_pos]
+    out = [Verdict("no false-positive column in any piscan run", ", ".join(fps) or "none", not fps)]
+    sparse = figs.get("sparse")
+    if sparse:
+        got = ", ".join(f"{e} {a}/{b}" for e, (a, b) in sparse.planted.items())
+        ok = bool(sparse.planted) and all(a == b for a, b in sparse.planted.values())
+        out.append(Verdict("full scan reports every planted sparse value", got, ok))
+    return out
 
 
 def _memory_verdicts(figs: dict[str, Figure]) -> list[Verdict]:
@@ -191,12 +205,14 @@ def measure(
     add(S.sampled_all(main, args.timeout))
     add(*S.memory(scaled, scale_rows, args.scale_timeout))
     add(S.full_scan(main, G.PERSONAL_TABLE, args.full_timeout))
+    add(S.sparse_scan(main, args.rows, args.full_timeout))
     _ratios(figs)
     return figs
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Build, measure, report; exit 0 when every scenario ran (targets are reported, not enforced)."""
+    """Build, measure, report; exit 1 on a correctness failure (a false-positive column, a planted
+    value missed, a scan that failed), 0 otherwise: speed targets are reported, not enforced."""
     args = parse(argv)
     started = time.perf_counter()
     plan = G.Plan(args.rows, args.tables, args.small_scale)
@@ -242,6 +258,17 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(doc, indent=2) + "\n")
     if args.markdown:
         args.markdown.write_text(markdown(machine, settings, list(figs.values()), verdicts, lines))
+    failures = [f"{f.label}: {w}" for f in figs.values() for w in wrong(f)]
+    failures += [
+        f"{f.label}: {n}"
+        for f in figs.values()
+        if f.key != "presidio_batch1"
+        for n in f.notes
+        if n.startswith(("exit code", "killed"))
+    ]
+    if failures:
+        print("\nFAILED (correctness):\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from benchmarks.perf import figures as F
 from benchmarks.perf.figures import Figure
-from benchmarks.perf.generate import PERSONAL_TABLE, SMALL_SCHEMA
+from benchmarks.perf.generate import PERSONAL_TABLE, SMALL_SCHEMA, SPARSE_TABLE
 from benchmarks.perf.measure import Run, run
 
 PISCAN = ["-m", "piscan", "scan"]
@@ -56,6 +56,40 @@ def full_scan(target: Target, table: str, timeout: float, key: str = "full", lab
     label = label or f"(b) piscan --full, {table}"
     extra = ["--full", "-i", f"public.{table}"]
     return piscan(key, label, target, extra, timeout, f"public.{table}.", trace=True)
+
+
+def sparse_scan(target: Target, rows: int, timeout: float) -> Figure:
+    """(h) ``--full`` on the free-text table with planted e-mails and cards: all must be reported."""
+    from benchmarks.perf.values import PLANTED
+
+    label = f"(h) piscan --full, {SPARSE_TABLE} ({PLANTED} e-mails, {PLANTED} cards planted)"
+    extra = ["--full", "-i", f"public.{SPARSE_TABLE}"]
+    result = run([*PISCAN, target.url, *QUIET, *extra], timeout, trace=True)
+    fig = F.from_run("sparse", label, result)
+    report = F.piscan_report(result)
+    emails, cards = planted_counts(rows)
+    found = F.matches_at(report, f"public.{SPARSE_TABLE}.body") if report else {}
+    fig.planted = {
+        "EMAIL_ADDRESS": [found.get("EMAIL_ADDRESS", 0), emails],
+        "CREDIT_CARD": [found.get("CREDIT_CARD", 0), cards],
+    }
+    if report is not None:
+        fig.cells = F.scanned_cells(report)
+        fig.examined = F.examined_values(report)
+        others = sorted(set(found) - set(fig.planted))
+        if others:
+            fig.notes.append(f"also reported: {', '.join(others)}")
+    for entity, (got, planted) in fig.planted.items():
+        fig.notes.append(f"{entity}: {got} of {planted} planted values reported")
+    return fig
+
+
+def planted_counts(rows: int) -> tuple[int, int]:
+    """How many e-mails and cards the generator planted in a table of ``rows`` rows."""
+    from benchmarks.perf.values import planted_rows
+
+    emails, cards = planted_rows(rows)
+    return len(emails), len(cards)
 
 
 def small_tables(target: Target, timeout: float) -> Figure:
