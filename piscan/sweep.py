@@ -47,6 +47,7 @@ class Sweep:
     pending: list[str] = field(default_factory=list)
     checked: int = 0  # non-null text values swept
     touched: int = 0  # of those, values the prefilter touched
+    unchecked: int = 0  # of those, values not checked: a column of digests
     leaks: dict[str, Leak] = field(default_factory=dict)
 
     def feed(self, values: Sequence[object]) -> bool:
@@ -58,8 +59,11 @@ class Sweep:
         """Check the queued values for the sparse entities the column does not report yet."""
         values, self.pending = self.pending, []
         self.checked += len(values)
+        if values and digests(tally):
+            self.unchecked += len(values)
+            return
         wanted = checker.sparse - {f.entity for f in tally.findings()}
-        if not values or not wanted:
+        if not values or not wanted:  # every sparse entity is a finding already
             return
         distinct: dict[str, int] = {}
         for v in values:
@@ -101,10 +105,10 @@ class SparseChecker:
     ) -> list[tuple[str, float, str, str]]:
         """(entity, score, recognizer, masked example) of a value the prefilter touched: its
         recognizers' patterns and validators first, Presidio's analysis only if one survives."""
-        if not any(self._validated(g, text) for g in self.gates if _entities(g) & entities):
+        plan = [g for g in self.gates if _entities(g) & entities and self._validated(g, text)]
+        if not plan:
             return []
         p = self.presidio
-        (plan,) = p.analyzer.candidates([text], [False])
         artifacts = p._lowered(p._nlp.make_doc(text), [], [])
         results = p.analyzer.analyze(text, plan, artifacts, list(context))
         out = []
@@ -129,10 +133,15 @@ def _entities(gate: Any) -> set[str]:
     return {ALIASES.get(e, e) for e in gate.recognizer.supported_entities}
 
 
+def digests(tally: ColumnTally) -> bool:
+    """A column of machine-made values (digests, UUIDs): the digits in a hash are not a card."""
+    return bool(tally.sampled) and tally._share(NOT_PERSONAL) >= CONTRADICTION_SHARE
+
+
 def sparse_findings(tally: ColumnTally, sweep: Sweep | None, reported: set[str]) -> list[Finding]:
     """A full scan's findings of sparse entities found below their share bar: in the examined
     sample (confident matches) or in the sweep; none in a column of digests."""
-    if tally.sampled and tally._share(NOT_PERSONAL) >= CONTRADICTION_SHARE:
+    if digests(tally):
         return []
     out = []
     swept = sweep.checked if sweep else 0
@@ -203,6 +212,8 @@ def note(tally: ColumnTally, sweep: Sweep | None) -> str | None:
     """What the sweep did, for the scan's notes."""
     if sweep is None or not sweep.checked:
         return None
+    if sweep.unchecked == sweep.checked and digests(tally):
+        return f"full scan: {sweep.checked:,} values outside the examined sample not swept: digests"
     names = ", ".join(sorted(e for e, s in catalog().items() if s.sparse))
     return (
         f"full scan: all {tally.sampled + sweep.checked:,} non-null values pattern-checked for {names} "
