@@ -209,14 +209,13 @@ def step(presidio: Any, sweep: Sweep, thinning: Any, tally: ColumnTally, final: 
 
 
 def note(tally: ColumnTally, sweep: Sweep | None) -> str | None:
-    """What the sweep did, for the scan's notes."""
+    """What the sweep did, appended to the thinning note."""
     if sweep is None or not sweep.checked:
         return None
     if sweep.unchecked == sweep.checked and digests(tally):
-        return f"full scan: {sweep.checked:,} values outside the examined sample not swept: digests"
+        return "the other values were not pattern-checked: digests"
     names = ", ".join(sorted(e for e, s in catalog().items() if s.sparse))
     return (
-        f"full scan: all {tally.sampled + sweep.checked:,} non-null values pattern-checked for {names} "
-        f"({sweep.touched:,} of the {sweep.checked:,} values outside the examined sample touched by the "
-        f"prefilter); names, places and the other entities judged on the {tally.sampled:,} examined"
+        f"the other {sweep.checked:,} were pattern-checked for {names} ({sweep.touched:,} touched by "
+        "the prefilter, validated one by one); names, places and other entities judged on those examined"
     )

@@ -195,6 +195,6 @@ def _collect(scanner: Scanner, columns: dict[str, _Column], out: Outcome) -> Non
                 f"full scan: verdict settled, {examined:,} of {examined + thin.thinned_rows:,} non-null "
                 f"values examined (thinned up to 1 in {thin.widest}; --exhaustive examines all)"
             )
+            if swept := sweep_note(col.tally, col.sweep):
+                message += f"; {swept}"
             out.notes.append(Skipped(col.tally.location.source, col.tally.location.path, message))
-        if swept := sweep_note(col.tally, col.sweep):
-            out.notes.append(Skipped(col.tally.location.source, col.tally.location.path, swept))
