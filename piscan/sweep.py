@@ -194,7 +194,7 @@ def checker_for(presidio: Any) -> SparseChecker:
 
 def attach(thinning: Any, max_chars: int) -> Sweep | None:
     """A sweep for a thinned column (none with ``--exhaustive``: every value is examined)."""
-    if thinning is None or thinning.exhaustive:
+    if thinning is None or thinning.exhaustive or thinning.early:
         return None
     thinning.skipped = []
     return Sweep(max_chars)

@@ -18,7 +18,7 @@ from piscan.errors import SkipError
 from piscan.model import Column, Skipped
 from piscan.outcome import Outcome
 from piscan.records import prepare
-from piscan.settle import Thinning
+from piscan.settle import EARLY, Thinning, early_stop
 from piscan.sources.base import Container, Source
 from piscan.sweep import Sweep, attach, sparse_findings
 from piscan.sweep import note as sweep_note
@@ -110,7 +110,7 @@ def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str
                 tuple(name_hits(c, table, tuple(n for n in names if n != c.name))),
                 context=context_words(c),
             ),
-            Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
+            Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else early_stop(sql.exhaustive),
             sweep_chars=sql.max_cell_chars,
         )
         for c in container.columns
@@ -122,6 +122,10 @@ def _read(scanner: Scanner, col: _Column, rows: int, raw: list[object]) -> None:
         col.json = nested.is_json_column(col.column, raw)
     if col.json:  # its field paths, and below the documents whole (a lat/lng pair, prose in a key)
         _read_json(scanner, col, rows, raw)
+    if col.thinning and col.thinning.early and len(raw) > EARLY:  # settle within the sample
+        for at in range(0, len(raw), EARLY):
+            _read(scanner, col, min(EARLY, rows - at) if at < rows else 0, raw[at : at + EARLY])
+        return
     values = col.thinning.take(raw) if col.thinning else raw
     if col.sweep is not None and col.thinning is not None:
         sweep_step(scanner.presidio, col.sweep, col.thinning, col.tally)
@@ -151,7 +155,7 @@ def _field(scanner: Scanner, parent: _Column, path: str) -> _Column:
     return _Column(
         column,
         ColumnTally(location, tuple(name_hits(column)), context=context_words(column)),
-        Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
+        Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else early_stop(sql.exhaustive),
         json=False,
         sweep_chars=sql.max_cell_chars,
     )
@@ -189,7 +193,14 @@ def _collect(scanner: Scanner, columns: dict[str, _Column], out: Outcome) -> Non
         out.findings.extend(findings)
         out.coverage.append(col.tally.coverage(findings))
         thin = col.thinning
-        if thin and thin.thinned_rows:
+        if thin and thin.thinned_rows and thin.early:
+            examined = col.tally.sampled
+            message = (
+                f"sampled scan: verdict settled, {examined:,} of {examined + thin.thinned_rows:,} sampled "
+                "non-null values examined (--exhaustive examines all)"
+            )
+            out.notes.append(Skipped(col.tally.location.source, col.tally.location.path, message))
+        elif thin and thin.thinned_rows:
             examined = col.tally.sampled
             message = (
                 f"full scan: verdict settled, {examined:,} of {examined + thin.thinned_rows:,} non-null "
