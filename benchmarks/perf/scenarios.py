@@ -92,6 +92,40 @@ def planted_counts(rows: int) -> tuple[int, int]:
     return len(emails), len(cards)
 
 
+def exhaustive(target: Target, table: str, timeout: float) -> Figure:
+    """(i) ``--full --exhaustive``: every value through every detector, NER included."""
+    label = f"(i) piscan --full --exhaustive, {table}"
+    extra = ["--full", "--exhaustive", "-i", f"public.{table}"]
+    return piscan("exhaustive", label, target, extra, timeout, f"public.{table}.", trace=True)
+
+
+REAL_DATASET = "northwind"
+
+
+def real_schema(timeout: float, dataset: str = REAL_DATASET) -> Figure | None:
+    """(j) The default sampled scan of a real sample database from the shared corpora, loaded
+    into PostgreSQL by the quality harness's loader; None when the corpora are not there."""
+    import tempfile
+    from pathlib import Path
+
+    from benchmarks.quality.real.datasets import RECIPES, corpora_root
+    from benchmarks.quality.real.load import loaded
+
+    if not (corpora_root() / "databases").is_dir():
+        return None
+    label = f"(j) piscan sampled scan, real schema ({dataset})"
+    with tempfile.TemporaryDirectory() as tmp, loaded(RECIPES[dataset], "postgresql", Path(tmp)) as url:
+        result = run([*PISCAN, url, *QUIET], timeout, trace=True)
+    fig = F.from_run("real_schema", label, result)
+    report = F.piscan_report(result)
+    if report is not None:
+        fig.cells = F.scanned_cells(report)
+        fig.examined = F.examined_values(report)
+        tables = {c["location_parts"][1] for c in report.get("coverage", []) if c.get("location_parts")}
+        fig.notes.append(f"{len(tables)} tables, {len(report.get('results', []))} findings")
+    return fig
+
+
 def small_tables(target: Target, timeout: float) -> Figure:
     """(e) The default sampled scan of the small-table schema alone."""
     label = "(e) piscan sampled scan, small-table schema"
