@@ -15,7 +15,8 @@ from conftest import PG_HOST, ROOT
 pytestmark = pytest.mark.postgres
 
 SCAN_FIGURES = ("small_tables", "sampled_all", "mem_100", "mem_1000", "full", "exhaustive")
-FIGURES = ("help", "read", "presidio_batch1", "presidio_analyze", "presidio_batch64", "sparse", *SCAN_FIGURES)
+PRESIDIO = ("presidio_batch1", "presidio_analyze", "presidio_batch64")
+FIGURES = ("help", "read", *PRESIDIO, "sparse", "logs", *SCAN_FIGURES)
 TINY = {
     "--rows": 300,
     "--tables": 5,
@@ -26,6 +27,7 @@ TINY = {
     "--full-timeout": 300,
     "--scale-timeout": 300,
     "--timeout": 300,
+    "--log-mb": 0.2,
 }
 LABELS = ("(a) ", "(b) ", "(c) ", "(d) ", "(e) ", "(f) ", "(g) ", "(h) ", "(i) ", "targets:", "by own time")
 

@@ -40,6 +40,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=900, help="seconds for every other child")
     p.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile the smallest full scan")
     p.add_argument("--keep", action="store_true", help="keep the databases and reuse them when unchanged")
+    p.add_argument("--log-mb", type=float, default=100, help="size of the generated access log (0: skip)")
     p.add_argument("--no-real", dest="real", action="store_false", help="skip the real-schema case")
     p.add_argument("--json", type=Path, help="write every figure as JSON here")
     p.add_argument("--markdown", type=Path, help="write the figures as Markdown here")
@@ -121,6 +122,12 @@ def _verdicts(figs: dict[str, Figure]) -> list[Verdict]:
                 small.wall < 10,
             )
         )
+    logs = figs.get("logs")
+    if logs and logs.wall and not logs.timed_out:
+        mb = float(logs.label.split("full, ")[1].split(" MB")[0].replace(",", ""))
+        minutes = S.LOG_TARGET_MB / (mb / logs.wall) / 60
+        est = "" if mb >= S.LOG_TARGET_MB else f" (extrapolated from {mb:,.0f} MB)"
+        out.append(Verdict("5 GB access log --full < 10 min", f"{minutes:,.1f} min{est}", minutes < 10))
     real = figs.get("real_schema")
     if real and real.wall:
         out.append(Verdict(f"{real.label[4:]} < 10 s", f"{real.wall:.1f} s", real.wall < 10))
@@ -221,6 +228,8 @@ def measure(
     add(S.full_scan(main, G.PERSONAL_TABLE, args.full_timeout))
     add(S.sparse_scan(main, args.rows, args.full_timeout))
     add(S.exhaustive(scaled, f"{G.PERSONAL_TABLE}_{min(scale_rows)}", args.full_timeout))
+    if args.log_mb:
+        add(S.log_scan(args.log_mb, args.timeout))
     real = S.real_schema(args.timeout) if args.real else None
     if real is not None:
         add(real)

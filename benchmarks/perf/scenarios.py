@@ -126,6 +126,41 @@ def real_schema(timeout: float, dataset: str = REAL_DATASET) -> Figure | None:
     return fig
 
 
+LOG_TARGET_MB = 5000  # the issue's 5 GB access log
+LOG_TARGET_S = 600
+
+
+def log_scan(megabytes: float, timeout: float) -> Figure:
+    """(k) ``--full`` on a generated access log of ``megabytes`` MB, against ``wc -l`` on it;
+    the time for the 5 GB target is extrapolated from the MB/s when the log is smaller."""
+    import subprocess
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from benchmarks.memory_files import write_log
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "logs"
+        folder.mkdir()
+        log = folder / "access.log"
+        lines = write_log(log, megabytes)
+        size_mb = log.stat().st_size / 1e6
+        started = time.perf_counter()
+        subprocess.run(["wc", "-l", str(log)], check=True, capture_output=True)
+        wc = time.perf_counter() - started
+        result = run([*PISCAN, str(folder), *QUIET, "--full"], timeout, trace=True)
+    fig = F.from_run("logs", f"(k) piscan --full, {size_mb:,.0f} MB access log", result)
+    fig.cells = lines
+    if result.wall and not result.timed_out:
+        rate = size_mb / result.wall
+        fig.notes.append(
+            f"{rate:.2f} MB/s ({lines / result.wall:,.0f} lines/s); wc -l {size_mb / wc:,.0f} MB/s "
+            f"({result.wall / wc:,.0f}x slower); 5 GB would take {LOG_TARGET_MB / rate / 60:,.1f} min"
+        )
+    return fig
+
+
 def small_tables(target: Target, timeout: float) -> Figure:
     """(e) The default sampled scan of the small-table schema alone."""
     label = "(e) piscan sampled scan, small-table schema"
