@@ -123,10 +123,10 @@ def _verdicts(figs: dict[str, Figure]) -> list[Verdict]:
             )
         )
     logs = figs.get("logs")
-    if logs and logs.wall and not logs.timed_out:
-        mb = float(logs.label.split("full, ")[1].split(" MB")[0].replace(",", ""))
+    mb = float(logs.label.split("full, ")[1].split(" MB")[0].replace(",", "")) if logs else 0.0
+    if logs and logs.wall and not logs.timed_out and mb > 0:
         minutes = S.LOG_TARGET_MB / (mb / logs.wall) / 60
-        est = "" if mb >= S.LOG_TARGET_MB else f" (extrapolated from {mb:,.0f} MB)"
+        est = "" if mb >= S.LOG_TARGET_MB else f" (extrapolated from {mb:,.1f} MB)"
         out.append(Verdict("5 GB access log --full < 10 min", f"{minutes:,.1f} min{est}", minutes < 10))
     real = figs.get("real_schema")
     if real and real.wall:

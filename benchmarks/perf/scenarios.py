@@ -150,7 +150,7 @@ def log_scan(megabytes: float, timeout: float) -> Figure:
         subprocess.run(["wc", "-l", str(log)], check=True, capture_output=True)
         wc = time.perf_counter() - started
         result = run([*PISCAN, str(folder), *QUIET, "--full"], timeout, trace=True)
-    fig = F.from_run("logs", f"(k) piscan --full, {size_mb:,.0f} MB access log", result)
+    fig = F.from_run("logs", f"(k) piscan --full, {size_mb:,.1f} MB access log", result)
     fig.cells = lines
     if result.wall and not result.timed_out:
         rate = size_mb / result.wall
