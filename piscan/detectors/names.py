@@ -228,7 +228,8 @@ def _compile(path, key: str, pattern: str) -> re.Pattern[str]:
 
 def name_hits(column: Column, table: str = "", siblings: tuple[str, ...] = ()) -> list[NameHit]:
     """Entities the column's name or comment point to, and those a generic column's table or
-    sibling columns point to (``faces.embedding``); strong hits win over weak ones."""
+    sibling columns point to (``faces.embedding``); strong hits win over weak ones, and a
+    domain rule (a student's ``g1``, a patient's ``route``) wins over every other name rule."""
     texts = [normalize(column.name)]
     if column.comment:
         texts.append(normalize(column.comment))
@@ -239,14 +240,15 @@ def name_hits(column: Column, table: str = "", siblings: tuple[str, ...] = ()) -
         known = hits.get(rule.entity)
         if known is None or (rule.strong and not known.strong):
             hits[rule.entity] = NameHit(rule.entity, rule.strong, rule.kinds, rule.expect)
+        elif rule.strong == known.strong and rule.expect == known.expect:  # two rules, one meaning
+            hits[rule.entity] = NameHit(rule.entity, rule.strong, known.kinds | rule.kinds, rule.expect)
     own = any(h.strong and h.entity in _TEMPLATES for h in hits.values())
     for entity in [] if own else _table_entities(texts[0], table, siblings):
         if entity not in hits or not hits[entity].strong:
             hits[entity] = NameHit(entity, True, frozenset({ValueKind.VECTOR, ValueKind.BINARY}))
-    for rule in _domain_hits(texts[0], table, siblings):
-        if rule.entity not in hits or not hits[rule.entity].strong:
-            hits[rule.entity] = NameHit(rule.entity, True, rule.kinds)
-    return list(hits.values())
+    domain = {r.entity: NameHit(r.entity, True, r.kinds) for r in _domain_hits(texts[0], table, siblings)}
+    # the table's kind says what a generic name means: a culture's `org_name` is an organism
+    return list((domain or hits).values())
 
 
 def _domain_hits(column: str, table: str, siblings: tuple[str, ...]) -> list[DomainRule]:
