@@ -98,6 +98,7 @@ def _columns(scanner: Scanner, source: Source, container: Container) -> dict[str
                 source.location(container, c.name),
                 tuple(name_hits(c, table, tuple(n for n in names if n != c.name))),
                 context=context_words(c),
+                references=container.references,
             ),
             Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None,
         )

@@ -17,6 +17,9 @@ class Container:
     parts: tuple[str, ...]
     columns: tuple[Column, ...]
     view: bool = False
+    # tables this one's foreign keys point to: a row that references a legislator is the
+    # legislator's (its office, its address), so their names are context for its findings
+    references: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
