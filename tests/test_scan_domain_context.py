@@ -61,7 +61,8 @@ def _tables() -> sa.MetaData:
 def _rows() -> dict[str, list[dict]]:
     def office(i: int) -> dict:
         return {"id": i, "ref": i % 10, "city": RNG.choice(CITIES),
-                "phone": f"(202) 555-{RNG.randint(1000, 9999)}", "address": f"{RNG.randint(10, 999)} {RNG.choice(STREETS)}"}
+                "phone": f"(202) 555-{RNG.randint(1000, 9999)}",
+                "address": f"{RNG.randint(10, 999)} {RNG.choice(STREETS)}"}
 
     return {
         "regions": [{"id": i, "region": f"Region {i}", "city": CITIES[i]} for i in range(10)],
@@ -70,7 +71,8 @@ def _rows() -> dict[str, list[dict]]:
         "district_offices": [office(i) for i in range(N)],
         "branch_offices": [office(i) for i in range(N)],
         "student_grades": [{"id": i, "student_id": 1000 + i, "g1": RNG.randint(0, 20),
-                            "g2": RNG.randint(0, 20), "failures": RNG.randint(0, 3), "absences": RNG.randint(0, 30),
+                            "g2": RNG.randint(0, 20), "failures": RNG.randint(0, 3),
+                            "absences": RNG.randint(0, 30),
                             "studytime": RNG.randint(1, 4), "dalc": RNG.randint(1, 5),
                             "mjob": RNG.choice(["teacher", "health", "services", "at_home", "other"])}
                            for i in range(N)],
