@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from piscan.catalog import EntitySpec, catalog
-from piscan.detectors.names import NameHit, holds_people, is_catalogue
+from piscan.detectors.names import NameHit, holds_people, is_catalogue, is_measure
 from piscan.detectors.presidio import NER_RECOGNIZER
 from piscan.detectors.shapes import FILLED, MISFIT, NOT_PERSONAL, PROSE, misfit
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
@@ -114,6 +114,8 @@ class ColumnTally:
             for entity, tally in passed.items()
             if not self._overruled(specs[entity], entity, by_name, named)
         ]
+        if is_measure(self.location.parts[-1] if self.location.parts else ""):
+            out = [f for f in out if f.evidence != Evidence.VALUE]  # a byte count is no phone number
         reported = {f.entity for f in out}
         for hit in hits:
             if hit.entity in reported or not hit.strong or not self._kind_fits(hit):

@@ -200,6 +200,21 @@ def _catalogue() -> re.Pattern[str] | None:
     return _compile(rules_dir() / "names.yaml", "catalogue", raw) if raw else None
 
 
+@cache
+def _measures() -> re.Pattern[str] | None:
+    raw = _data().get("measures")
+    if not raw:
+        return None
+    _compile(rules_dir() / "names.yaml", "measures", raw)  # checks the regex, naming the key
+    return re.compile(rf"(?:^|_)(?:{raw})$")
+
+
+def is_measure(column: str) -> bool:
+    """Whether a column's name ends in a count, size or duration: it holds numbers about a thing."""
+    pattern = _measures()
+    return bool(pattern and pattern.search(normalize(column)))
+
+
 def is_catalogue(column: str) -> bool:
     """Whether a column's name says it holds catalogue text (titles, product names, genres)."""
     pattern = _catalogue()
@@ -230,6 +245,8 @@ def name_hits(column: Column, table: str = "", siblings: tuple[str, ...] = ()) -
     """Entities the column's name or comment point to, and those a generic column's table or
     sibling columns point to (``faces.embedding``); strong hits win over weak ones, and a
     domain rule (a student's ``g1``, a patient's ``route``) wins over every other name rule."""
+    if is_measure(column.name):
+        return []
     texts = [normalize(column.name)]
     if column.comment:
         texts.append(normalize(column.comment))
