@@ -10,6 +10,7 @@ from typing import Any
 from piscan.baseline import Comparison
 from piscan.errors import ExitCode, UsageError
 from piscan.model import ScanResult
+from piscan.run.spark_settings import SparkSettings
 from piscan.scan import ScanConfig
 
 
@@ -55,6 +56,7 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         full=settings["full"],
     )
     root, names = source_names(settings, targets)
+    engine, spark = engine_settings(settings)
     model = settings.get("model") or os.environ.get("PISCAN_SPACY_MODEL")
     extra = {"model": model} if model else {}
     return ScanConfig(
@@ -67,8 +69,21 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         examples=settings["examples"],
         root=root,
         names=names,
+        engine=engine,
+        spark=spark,
         **extra,
     )
+
+
+def engine_settings(settings: dict[str, Any]) -> tuple[str, SparkSettings]:
+    """The engine (local or spark) and, for spark, its master and passed-through settings."""
+    from piscan.config import spark_pairs
+
+    engine = settings.get("engine") or "local"
+    if engine not in ("local", "spark"):
+        raise UsageError(f"--engine must be local or spark, not {engine!r}")
+    conf = spark_pairs(settings.get("spark_conf") or {})
+    return engine, SparkSettings(settings.get("spark_master"), tuple(sorted(conf.items())))
 
 
 def source_names(
@@ -139,6 +154,10 @@ def prepare(settings: dict[str, Any], outputs: tuple[str | Path | None, ...] = (
     from piscan.preflight import check_output, check_targets
 
     config = build_config(settings)
+    if config.engine == "spark":
+        from piscan.run.spark_settings import check_available
+
+        check_available(config.spark)
     for output in outputs:
         check_output(output)
     check_targets(config)

@@ -26,6 +26,7 @@ from piscan.outcome import Outcome
 from piscan.policy import Policy
 from piscan.records import Prepared
 from piscan.rules import rules_digest, use_user_rules
+from piscan.run.spark_settings import SparkSettings
 from piscan.sources.base import Source
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.files import FileSource
@@ -48,6 +49,8 @@ class ScanConfig:
     examples: bool = True
     root: str = ""  # the folder relative paths' identities are anchored at (piscan.identity)
     names: tuple[tuple[str, str], ...] = ()  # (canonical identity, user-given name)
+    engine: str = "local"  # where units run: "local" worker processes or "spark"
+    spark: SparkSettings = SparkSettings()  # master and passed-through settings (engine "spark")
 
     def identity(self, target: str) -> str:
         """The canonical identity of one target, with its user-given name when it has one."""
@@ -70,6 +73,7 @@ class ScanConfig:
             "files": asdict(self.files),
             "recognizers": [str(p) for p in self.recognizers],
             **({"rules": [str(p) for p in self.rules]} if self.rules else {}),
+            **({"engine": self.engine, "spark": self.spark.public()} if self.engine != "local" else {}),
         }
 
 
