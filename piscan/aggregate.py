@@ -49,6 +49,36 @@ class _EntityTally:
     distinct: set[str] = field(default_factory=set)  # digests of matched texts, capped
 
 
+def _copied(tally: _EntityTally | None) -> _EntityTally:
+    assert tally is not None
+    return _merged(tally, _EntityTally())
+
+
+def _merged(a: _EntityTally, b: _EntityTally) -> _EntityTally:
+    """Two units' counts of one entity at one location (``a`` read first)."""
+    per = {name: [acc[0], acc[1]] for name, acc in a.per_recognizer.items()}
+    for name, acc in b.per_recognizer.items():
+        mine = per.setdefault(name, [0.0, 0])
+        mine[0] += acc[0]
+        mine[1] += acc[1]
+    distinct = set(a.distinct)
+    for digest in b.distinct:
+        if len(distinct) >= _MAX_DISTINCT:
+            break
+        distinct.add(digest)
+    return _EntityTally(
+        matches=a.matches + b.matches,
+        confident=a.confident + b.confident,
+        score_sum=a.score_sum + b.score_sum,
+        doubtful=a.doubtful + b.doubtful,
+        doubtful_sum=a.doubtful_sum + b.doubtful_sum,
+        recognizers=a.recognizers | b.recognizers,
+        per_recognizer=per,
+        example=a.example or b.example,
+        distinct=distinct,
+    )
+
+
 @dataclass
 class ColumnTally:
     """Running counts for one location across sampled batches (bounded: no values kept)."""
@@ -94,6 +124,23 @@ class ColumnTally:
                 tally.distinct.add(d.digest)
             if not tally.example and d.example:
                 tally.example = d.example
+
+    def merge(self, other: ColumnTally) -> ColumnTally:
+        """This location's counts and ``other``'s (the same location, read by a later unit of
+        work) in one tally: sums of counts and scores, the union of the capped digest sets, the
+        first example in unit order. Associative, so how a scan was split does not matter."""
+        out = ColumnTally(
+            self.location,
+            self.name_hits,
+            self.rows + other.rows,
+            self.sampled + other.sampled,
+            self.kinds | other.kinds,
+            context=self.context,
+        )
+        for entity in {**self.entities, **other.entities}:
+            mine, theirs = self.entities.get(entity), other.entities.get(entity)
+            out.entities[entity] = _merged(mine, theirs) if mine and theirs else _copied(mine or theirs)
+        return out
 
     def findings(self) -> list[Finding]:
         """Entities with enough value evidence, or a strong name the values do not contradict."""

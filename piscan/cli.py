@@ -167,15 +167,6 @@ MaxSkipped = Annotated[
     ),
 ]
 
-Engine = Annotated[
-    str | None,
-    typer.Option(
-        metavar="ENGINE",
-        help="Where the work runs: local (worker processes) or spark (a Spark cluster;"
-        " pip install 'piscan-inventory[spark]', Java 17). [default: local]",
-        show_default=False,
-    ),
-]
 SparkMaster = Annotated[
     str | None,
     typer.Option(
@@ -289,6 +280,19 @@ def scan(
         int | None,
         typer.Option(min=0, metavar="N", help="Worker processes for files and tables. [default: core count]"),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="What runs the scan's units: local or spark. [default: local]"),
+    ] = None,
+    unit_rows: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            metavar="N",
+            help="With --full: split tables estimated above N rows into primary-key ranges read"
+            " in parallel (0: never). [default: 500000]",
+        ),
+    ] = None,
     hidden: Annotated[
         bool | None,
         typer.Option(
@@ -368,7 +372,6 @@ def scan(
     fail_on_skipped: FailOnSkipped = None,
     max_skipped: MaxSkipped = None,
     sarif_schema_file: SarifSchema = None,
-    engine: Engine = None,
     spark_master: SparkMaster = None,
     spark_conf: SparkConf = None,
     show_settings: Annotated[

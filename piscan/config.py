@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "sources": [],
     "source_name": None,
     "jobs": None,  # None: one worker per core
+    "engine": "local",  # what runs the scan's units (piscan.run.engines): local or spark
+    "unit_rows": 500_000,  # full scans: tables estimated above this many rows are split into key ranges
     "hidden": False,
     "follow_symlinks": False,
     "follow_symlinks_outside": False,
@@ -51,7 +53,6 @@ DEFAULTS: dict[str, Any] = {
     "max_miss_rate": None,
     "sarif_schema_file": None,
     "reports": [],  # [{format, output}]: several reports from one scan
-    "engine": "local",  # local worker processes, or "spark"
     "spark_master": None,  # None: SPARK_REMOTE (Spark Connect), else local[*]
     "spark_conf": {},  # Spark settings passed through; --spark-conf KEY=VALUE adds to them
 }

@@ -19,6 +19,7 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
     from piscan.coverage import sample_for
     from piscan.policy import load_policies
     from piscan.rules import use_user_rules, user_files
+    from piscan.run.engines import check_engine
     from piscan.sources.base import Selector
     from piscan.sources.fileopts import FileOptions
     from piscan.sources.sql import SqlOptions
@@ -55,8 +56,10 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         byte_budget=settings.get("byte_budget") or FileOptions.byte_budget,
         full=settings["full"],
     )
+    engine = check_engine(str(settings.get("engine") or "local"))
+    unit_rows = settings.get("unit_rows")
     root, names = source_names(settings, targets)
-    engine, spark = engine_settings(settings)
+    spark = spark_settings(settings)
     model = settings.get("model") or os.environ.get("PISCAN_SPACY_MODEL")
     extra = {"model": model} if model else {}
     return ScanConfig(
@@ -71,19 +74,17 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         names=names,
         engine=engine,
         spark=spark,
+        unit_rows=500_000 if unit_rows is None else int(unit_rows),
         **extra,
     )
 
 
-def engine_settings(settings: dict[str, Any]) -> tuple[str, SparkSettings]:
-    """The engine (local or spark) and, for spark, its master and passed-through settings."""
+def spark_settings(settings: dict[str, Any]) -> SparkSettings:
+    """The Spark master and passed-through settings (used by ``--engine spark``)."""
     from piscan.config import spark_pairs
 
-    engine = settings.get("engine") or "local"
-    if engine not in ("local", "spark"):
-        raise UsageError(f"--engine must be local or spark, not {engine!r}")
     conf = spark_pairs(settings.get("spark_conf") or {})
-    return engine, SparkSettings(settings.get("spark_master"), tuple(sorted(conf.items())))
+    return SparkSettings(settings.get("spark_master"), tuple(sorted(conf.items())))
 
 
 def source_names(

@@ -1,7 +1,8 @@
-"""Orchestration: targets -> tables -> batches -> detections -> findings -> verdicts.
+"""Orchestration: targets -> plan of units -> executor -> partial tallies -> merge -> verdicts.
 
-A failing table or column becomes a Skipped entry, never a crash; Ctrl-C stops the scan and
-keeps everything found so far.
+The run layer (piscan.run) reads every kind of source through one pipeline. A failing table or
+column becomes a Skipped entry, never a crash; Ctrl-C stops the scan and keeps everything found
+so far.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from piscan.rules import rules_digest, use_user_rules
 from piscan.run.spark_settings import SparkSettings
 from piscan.sources.base import Source
 from piscan.sources.fileopts import FileOptions
-from piscan.sources.files import FileSource
 from piscan.sources.sql import SqlOptions
 from piscan.targets import open_target
 
@@ -49,7 +49,8 @@ class ScanConfig:
     examples: bool = True
     root: str = ""  # the folder relative paths' identities are anchored at (piscan.identity)
     names: tuple[tuple[str, str], ...] = ()  # (canonical identity, user-given name)
-    engine: str = "local"  # where units run: "local" worker processes or "spark"
+    engine: str = "local"  # the executor of the scan's units (piscan.run.engines)
+    unit_rows: int = 500_000  # full scans: tables estimated above this many rows are split
     spark: SparkSettings = SparkSettings()  # master and passed-through settings (engine "spark")
 
     def identity(self, target: str) -> str:
@@ -141,13 +142,13 @@ class Scanner:
         state = _State()
         publics = []
         try:
-            for target in self.config.targets:
-                publics.append(self._scan_target(target, state))
+            for index, target in enumerate(self.config.targets):
+                publics.append(self._scan_target(index, target, state))
         except KeyboardInterrupt:
             state.interrupted = True
         return self._result(started, publics, state)
 
-    def _scan_target(self, target: str, state: _State) -> str:
+    def _scan_target(self, index: int, target: str, state: _State) -> str:
         ident = self.config.identity(target)
         try:
             source = self.opener(target, self.config.sql, self.config.files)
@@ -159,13 +160,19 @@ class Scanner:
                 raise
             return _public_guess(target)
         try:
-            self._scan_source(source, state, target, ident)
+            self._scan_source(source, state, index, ident)
         finally:
             source.close()
         return source.public
 
-    def _scan_source(self, source: Source, state: _State, target: str, ident: str) -> None:
-        kind = "files" if isinstance(source, FileSource) else "tables"
+    def _scan_source(self, source: Source, state: _State, index: int, ident: str) -> None:
+        """Plan the source's units, run them on the configured engine and merge what they return."""
+        from piscan.run.engines import executor_for
+        from piscan.run.job import Job
+        from piscan.run.merge import finished
+        from piscan.run.plan import plan
+
+        kind = getattr(source, "kind", "tables")
         try:
             containers = list(source.discover())
         except TargetError as exc:
@@ -180,12 +187,12 @@ class Scanner:
             notes.clear()
         if not containers:
             state.notes.append(Skipped(source.public, "", f"no {kind} found: nothing to scan"))
-        from piscan.parallel import scan_files, scan_tables
-
-        scan = scan_files if kind == "files" else scan_tables
         before = state.tables
         try:
-            self._merge(source, scan(self, source, containers, target), len(containers), state, ident)
+            units = plan(source, containers, self.config, index)
+            job = Job(self.config, index, _worker_state(source), self.opener)
+            partials = executor_for(self.config.engine, self, source).run(job, units)
+            self._merge(source, finished(partials, self.config), len(containers), state, ident)
         finally:
             read = state.tables - before
             state.sources.append(SourceCoverage(source.public, ident, kind, len(containers), read))
@@ -264,6 +271,12 @@ def _scrubbed(entries: list[Skipped]) -> tuple[Skipped, ...]:
     from piscan.sources.credentials import redact_text
 
     return tuple(replace(s, reason=scrub(redact_text(s.reason))) for s in entries)
+
+
+def _worker_state(source: Any) -> Any:
+    """What the parent's source learned that a worker's own source needs (SqlSource.worker_state)."""
+    state = getattr(source, "worker_state", None)
+    return state() if state else None
 
 
 def _media_detector() -> Any:

@@ -4,7 +4,7 @@ the line it came from, so findings can name the first line of an occurrence."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from piscan.formats.base import Many, Row
 from piscan.model import Column, ValueKind
@@ -19,9 +19,7 @@ MAX_FIELDS = 256  # distinct field names per file or member; more are not kept a
 class FileBatch(Batch):
     """Values of one file (or archive member: ``unit``) with the line each value came from."""
 
-    unit: str = ""
-    lines: dict[str, list[int | None]] = field(default_factory=dict)
-    columns: dict[str, Column] = field(default_factory=dict)
+    unit: str | None = ""
 
 
 def field_key(unit: str, name: str) -> str:

@@ -75,12 +75,25 @@ def attempts_of(session: Any) -> int:
     return int(sc.getConf().get("spark.task.maxFailures", "4"))
 
 
+_SESSIONS: dict[SparkSettings, Any] = {}  # one SparkSession per process, reused by every source
+
+
+def session_for(settings: SparkSettings) -> Any:
+    """This process's session for these settings, started on first use."""
+    if settings not in _SESSIONS:
+        _SESSIONS[settings] = build_session(settings)
+    return _SESSIONS[settings]
+
+
 class SparkExecutor:
     """Runs units as Spark tasks, one partition and one job per unit, a few jobs at a time."""
 
-    def __init__(self, session: Any, concurrency: int | None = None) -> None:
-        self.session = session
-        sc = session.sparkContext
+    def __init__(
+        self, scanner: Any = None, source: Any = None, *, session: Any = None, concurrency: int | None = None
+    ) -> None:
+        self.public = getattr(source, "public", "")
+        self.session = session or session_for(scanner.config.spark)
+        sc = self.session.sparkContext
         self.attempts = attempts_of(session)
         self.concurrency = concurrency or max(2, 2 * sc.defaultParallelism)
 
@@ -133,7 +146,8 @@ class SparkExecutor:
             raise
         except Exception as exc:  # noqa: BLE001 - Py4JJavaError and friends
             log.info("spark job for %s failed", _describe(unit), exc_info=True)
-            return lost(job, unit, f"failed on Spark after {self.attempts} attempts: {_first_line(exc)}")
+            reason = f"failed on Spark after {self.attempts} attempts: {_first_line(exc)}"
+            return lost(self.public, unit, reason)
 
 
 def run_units(job: Any, attempts: int, units: Iterable[Any]) -> Iterator[Any]:
@@ -152,9 +166,12 @@ def run_or_raise(job: Any, unit: Any) -> Any:
     return job.run_or_raise(unit)
 
 
-def lost(job: Any, unit: Any, reason: str) -> Any:
+def lost(public: str, unit: Any, reason: str) -> Any:
     """The partial of a unit that Spark could not run at all: skipped, with the reason."""
-    return job.skipped(unit, redact_text(reason))
+    from piscan.model import Skipped
+    from piscan.run.tally import unread
+
+    return unread(unit, Skipped(public, unit.container.path, redact_text(reason)))
 
 
 def _describe(unit: Any) -> str:

@@ -5,18 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 
 from piscan.model import Column, Location
 
 
 @dataclass(frozen=True)
 class Container:
-    """A table (or, later, a file): a group of locations read together."""
+    """A table (or a file): a group of locations read together.
+
+    The class says how the run layer (piscan.run.pipeline) treats its kind of container, so that
+    one pipeline serves every source without asking which source it is.
+    """
 
     parts: tuple[str, ...]
     columns: tuple[Column, ...]
     view: bool = False
+
+    noun: ClassVar[str] = "table"  # what reports call one
+    judged_together: ClassVar[bool] = True  # findings judged with every column (table_findings)
+    media: ClassVar[bool] = False  # binaries go to the media detector (faces, EXIF, recordings)
+    says_partial: ClassVar[bool] = True  # a read failing part-way is reported as "partial: ..."
 
     @property
     def path(self) -> str:
@@ -31,6 +40,11 @@ class Batch:
     ``restart`` tells the reader to drop what it counted so far: the source reads the container
     again from the start (column by column, after a read failed part-way). ``notes`` say how the
     read went when it matters to the result (a lost connection it recovered from).
+
+    ``unit`` None: ``rows`` count for the columns in ``values`` (a table's read). A string: the
+    rows are those of that unit (a file or an archive member), which every field found in it
+    counts. ``lines`` gives the line of each value where the source knows it; ``columns``
+    describes fields found while reading, which the container did not declare.
     """
 
     rows: int
@@ -38,6 +52,9 @@ class Batch:
     failed: dict[str, str] = field(default_factory=dict)
     restart: bool = False
     notes: tuple[str, ...] = ()
+    unit: str | None = None
+    lines: dict[str, list[int | None]] = field(default_factory=dict)
+    columns: dict[str, Column] = field(default_factory=dict)
 
 
 class Source(Protocol):
@@ -45,6 +62,7 @@ class Source(Protocol):
 
     public: str  # the target as reports show it, without credentials
     notices: list[tuple[str, str]]  # (location, reason) of what discovery had to skip
+    kind: str  # what its containers are called in coverage: "tables" or "files"
 
     def location(self, container: Container, column: str) -> Location:
         """The public location of one column (or field) of a container."""
@@ -54,8 +72,9 @@ class Source(Protocol):
         """Containers to scan (skipped ones are reported through ``notices``)."""
         ...
 
-    def read(self, container: Container) -> Iterator[Batch]:
-        """Batches of sampled values; raises SkipError when the container cannot be read."""
+    def read(self, container: Container, part: Any = None) -> Iterator[Batch]:
+        """Batches of sampled values (of ``part`` only, a piscan.run.units.KeyRange, when given);
+        raises SkipError when the container cannot be read."""
         ...
 
     def close(self) -> None:

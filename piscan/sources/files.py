@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, ClassVar
 
 from piscan.errors import SkipError, TargetError
 from piscan.formats.base import ReadContext, Shared
@@ -33,6 +33,11 @@ class FileContainer(Container):
     size: int = 0
     mtime: float = 0.0
     raw: str = ""  # the path as the filesystem knows it, when it is not valid UTF-8
+
+    noun: ClassVar[str] = "file"
+    judged_together: ClassVar[bool] = False  # each field on its own: a log line is no table row
+    media: ClassVar[bool] = True
+    says_partial: ClassVar[bool] = False  # readers say where they stopped themselves
 
     @property
     def name(self) -> str:
@@ -58,6 +63,7 @@ class FileSource:
         self.fs, self.max_chars = fs, max_chars
         self.options, self.selector = options or FileOptions(), selector or Selector()
         self.public = fs.public
+        self.kind = "files"
         self.notices: list[tuple[str, str]] = []  # skipped: (location, reason)
         self.notes: list[tuple[str, str]] = []  # informational: (location, text)
 
@@ -106,8 +112,9 @@ class FileSource:
         except OSError:
             return []
 
-    def read(self, container: Container) -> Iterator[Batch]:
-        """Batches of the file's fields; SkipError when it cannot be read (after what was read)."""
+    def read(self, container: Container, part: Any = None) -> Iterator[Batch]:
+        """Batches of the file's fields; SkipError when it cannot be read (after what was read).
+        A file is read whole (``part`` is for tables' key ranges)."""
         size = getattr(container, "size", None)
         stream = self._open(getattr(container, "name", container.path))
         shared = Shared()

@@ -68,6 +68,7 @@ class SqlSource:
         self.options = options
         self._secrets = (url.password,) if url.password else ()
         self.engine = self._engine(url)
+        self.kind = "tables"
         self.notices: list[tuple[str, str]] = []  # (location, message) of what was skipped
         self._types: dict[tuple[str, ...], Any] = {}
         self._active: Connection | None = None  # the connection a read is streaming from
@@ -235,8 +236,9 @@ class SqlSource:
         return fixed
 
     # -- reading ------------------------------------------------------------------------------
-    def read(self, container: Container) -> Iterator[Batch]:
-        """Sampled batches of the table; a failing table raises SkipError.
+    def read(self, container: Container, part: Any = None) -> Iterator[Batch]:
+        """Sampled batches of the table (every row of a key range ``part`` when given: a
+        piscan.run.units.KeyRange of a full scan); a failing table raises SkipError.
 
         When the read fails (a value the driver cannot decode, a column the user may not read),
         the table is read again column by column: columns that still fail are reported in
@@ -244,7 +246,7 @@ class SqlSource:
         """
         started = False
         try:
-            for batch in self._read_columns(container, container.columns):
+            for batch in self._read_columns(container, container.columns, part):
                 started = True
                 yield batch
             return
@@ -254,14 +256,14 @@ class SqlSource:
                 raise SkipError(first_error) from None
         if started:  # the failure came part-way: what was counted would be counted twice
             yield Batch(0, {}, restart=True)
-        yield from self._read_each(container, first_error)
+        yield from self._read_each(container, first_error, part)
 
-    def _read_each(self, container: Container, first_error: str) -> Iterator[Batch]:
+    def _read_each(self, container: Container, first_error: str, part: Any = None) -> Iterator[Batch]:
         """Read one column at a time; SkipError when not one column can be read."""
         failed: dict[str, str] = {}
         for col in container.columns:
             try:
-                yield from self._read_columns(container, (col,))
+                yield from self._read_columns(container, (col,), part)
             except DBAPIError as exc:
                 failed[col.name] = self._reason(exc)
         if len(failed) == len(container.columns):
@@ -275,13 +277,15 @@ class SqlSource:
             return f"timed out after {self.options.statement_timeout:g}s: {self.describe(exc)}"
         return self.describe(exc)
 
-    def _read_columns(self, container: Container, cols: tuple[Column, ...]) -> Iterator[Batch]:
+    def _read_columns(
+        self, container: Container, cols: tuple[Column, ...], part: Any = None
+    ) -> Iterator[Batch]:
         schema, name = container.parts
         tbl = table(name, schema=None if self.url.get_backend_name() == "sqlite" else schema)
         exprs = [self._select_expr(container, c) for c in cols]
         conn = self._active = self.engine.connect()
         try:
-            query, sampled = self._query(conn, tbl, exprs, container)
+            query, sampled = self._query(conn, tbl, exprs, container, part)
             non_null = dict.fromkeys((c.name for c in cols), 0)
             rows, conn = yield from self._stream_resuming(conn, query, cols, non_null)
             if sampled and rows == 0:  # a page sample of a table with few pages can come back empty
@@ -372,11 +376,16 @@ class SqlSource:
             yield batch
         return total
 
-    def _query(self, conn: Connection, tbl: Any, exprs: list, container: Container) -> tuple[Any, bool]:
-        """A full read when asked for or when the table is small, else a dialect sample."""
+    def _query(
+        self, conn: Connection, tbl: Any, exprs: list, container: Container, part: Any = None
+    ) -> tuple[Any, bool]:
+        """A full read when asked for or when the table is small, else a dialect sample; a key
+        range is read whole (ranges are planned for full scans only)."""
         opts = self.options
         (schema, name), view = container.parts, container.view
         plain = select(*exprs).select_from(tbl)
+        if part is not None:
+            return plain.where(*_in_range(part)), False
         if opts.full_scan:
             return plain, False
         if sampling.bounded_count(conn, tbl, opts.sample_rows + 1) <= opts.sample_rows:
@@ -407,6 +416,39 @@ class SqlSource:
             if extra:
                 yield Batch(0, {col.name: extra})
 
+    def split(self, container: Container, unit_rows: int) -> list[Any] | None:
+        """Key ranges of a table the planner estimates above ``unit_rows`` rows, with a single
+        integer primary key, evenly over its keys (the outer ranges open-ended, so no row falls
+        between them); None for any other table, or when the database will not say."""
+        from piscan.run.units import KeyRange
+
+        if container.view or unit_rows <= 0:
+            return None
+        (schema, name), sqlite = container.parts, self.url.get_backend_name() == "sqlite"
+        try:
+            with self.engine.connect() as conn:
+                estimate = sampling.estimate_rows(conn, schema, name)
+                if estimate is None or estimate <= unit_rows:
+                    return None
+                key = _integer_key(inspect(conn), name, None if sqlite else schema)
+                if key is None:
+                    return None
+                tbl = table(name, schema=None if sqlite else schema)
+                bounds = select(func.min(column(key)), func.max(column(key))).select_from(tbl)
+                low, high = conn.execute(bounds).one()
+        except SQLAlchemyError as exc:
+            log.debug("cannot plan key ranges of %s: %s", container.path, self.describe(exc))
+            return None
+        if low is None or high is None:
+            return None
+        count = min(-(-estimate // unit_rows), int(high) - int(low) + 1, MAX_RANGES)
+        if count < 2:
+            return None
+        step = -(-(int(high) - int(low) + 1) // count)
+        cuts = [int(low) + i * step for i in range(1, count)]
+        edges: list[int | None] = [None, *cuts, None]
+        return [KeyRange(key, edges[i], edges[i + 1], i, count) for i in range(count)]
+
     def _select_expr(self, container: Container, col: Column) -> Any:
         """The column as piscan reads it: every value bounded by the database itself, so one
         50 MB cell costs no more memory than a short one."""
@@ -424,6 +466,34 @@ class SqlSource:
         if numeric_array(sa_type) and self.url.get_backend_name() == "postgresql":
             return column(col.name, sa_type)[1:VECTOR_ITEMS].label(col.name)
         return expr
+
+
+MAX_RANGES = 1024  # key ranges of one table, at most
+
+
+def _in_range(part: Any) -> list[Any]:
+    """The WHERE of a key range; the key column is quoted by SQLAlchemy, the bounds are bound
+    parameters."""
+    key = column(part.key)
+    where = []
+    if part.low is not None:
+        where.append(key >= part.low)
+    if part.high is not None:
+        where.append(key < part.high)
+    return where
+
+
+def _integer_key(inspector: Any, name: str, schema: str | None) -> str | None:
+    """The table's primary key column when it is one integer column."""
+    from sqlalchemy import types as sat
+
+    keys = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or []
+    if len(keys) != 1:
+        return None
+    for col in inspector.get_columns(name, schema=schema):
+        if col["name"] == keys[0]:
+            return keys[0] if isinstance(col["type"], sat.Integer) else None
+    return None
 
 
 def _abandon(conn: Connection) -> None:

@@ -18,7 +18,7 @@ if __name__ == "__main__":
     master, modes = sys.argv[1], sys.argv[2].split(",")
     session = build_session(SparkSettings(master, (("spark.executor.memory", "512m"),)))
     units = [toyjob.ToyUnit(i, mode) for i, mode in enumerate(modes)]
-    got = list(SparkExecutor(session).run(toyjob.ToyJob(), units))
+    got = list(SparkExecutor(session=session).run(toyjob.ToyJob(), units))
     hosts = session.sparkContext.statusTracker().getExecutorInfos() if hasattr(
         session.sparkContext.statusTracker(), "getExecutorInfos") else []
     print(json.dumps({"partials": got, "executors": len(hosts)}))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from piscan.sources.base import Container
 
 
 @dataclass(frozen=True)
@@ -14,6 +16,9 @@ class ToyUnit:
 
     index: int
     mode: str = "ok"
+    source: int = 0
+    part: None = None
+    container: Container = field(default_factory=lambda: Container(("toy",), ()))
 
     def describe(self) -> str:
         return f"toy unit {self.index}"
@@ -39,9 +44,6 @@ class ToyJob:
         if unit.mode == "slow":
             time.sleep(30)
         return ("ok", unit.index, "", _attempt())
-
-    def skipped(self, unit: ToyUnit, reason: str) -> tuple:
-        return ("lost", unit.index, reason, -1)
 
 
 def _attempt() -> int:

@@ -1,0 +1,149 @@
+"""Partial tallies -> one container's findings, coverage and notes.
+
+Findings are computed only here, after the merge: a table's columns are judged together
+(aggregate.table_findings: a city column is personal data only in a table of people), so no unit
+of a split table can judge its part alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from functools import reduce
+from typing import Any
+
+from piscan import nested
+from piscan.aggregate import table_findings
+from piscan.model import Skipped
+from piscan.outcome import Outcome
+from piscan.run.tally import FieldTally, PartialTally
+from piscan.sources.base import Container
+
+
+def finish(partials: Iterable[PartialTally], config: Any) -> Outcome:
+    """The outcome of one container from the partials of its units (in unit order)."""
+    return judge(reduce(PartialTally.merge, partials), config)
+
+
+def finished(partials: Iterable[PartialTally], config: Any) -> Iterator[tuple[Container, Outcome]]:
+    """(container, outcome) of each container, from partials in unit order (a container's units
+    come one after another); only one container's tallies are held at a time."""
+    current: PartialTally | None = None
+    try:
+        for partial in partials:
+            if current is not None and _same(current, partial):
+                current = current.merge(partial)
+                continue
+            if current is not None:
+                done, current = current, partial
+                yield done.container, judge(done, config)
+            else:
+                current = partial
+    except KeyboardInterrupt:  # the executor stopped: what its units had tallied is kept
+        if current is not None:
+            yield current.container, judge(current, config)
+        raise
+    if current is not None:
+        yield current.container, judge(current, config)
+
+
+def _same(a: PartialTally, b: PartialTally) -> bool:
+    return a.source == b.source and a.container.parts == b.container.parts
+
+
+def judge(merged: PartialTally, config: Any) -> Outcome:
+    """Findings, coverage and notes of one container's merged tallies."""
+    split = merged.of > 1  # each part reports the same failing column or table: once is enough
+    out = Outcome(
+        skipped=_unique(merged.skipped) if split else list(merged.skipped),
+        notes=_unique(merged.notes) if split else list(merged.notes),
+        scanned=merged.complete,
+        interrupted=merged.interrupted,
+    )
+    fields = _ordered(merged)
+    container = merged.container
+    if container.columns:
+        if out.scanned and merged.rows == 0:
+            empty = f"{container.noun} is empty: judged by column names only"
+            out.notes.append(Skipped(merged.public, container.path, empty))
+    elif out.scanned and not merged.skipped and not fields:
+        empty = f"{container.noun} is empty or blank: nothing to scan"
+        out.notes.append(Skipped(merged.public, container.path, empty))
+    if container.judged_together:
+        _together(fields, config, out)
+    else:
+        _each(fields, config, out)
+    return out
+
+
+def _unique(entries: list[Skipped]) -> list[Skipped]:
+    return list(dict.fromkeys(entries))
+
+
+def _ordered(merged: PartialTally) -> list[tuple[str, FieldTally]]:
+    """Every location that was read, each JSON column followed by its field paths (at most
+    nested.MAX_PATHS of them, as a single read keeps); failed columns are left out."""
+    failed = merged.failed
+    children: dict[str, list[tuple[str, FieldTally]]] = {}
+    for key, fld in merged.fields.items():
+        if fld.parent is not None and fld.parent not in failed:
+            children.setdefault(fld.parent, []).append((key, fld))
+    out = []
+    for key, fld in merged.fields.items():
+        if fld.parent is None and key not in failed:
+            out.append((key, fld))
+            out += children.get(key, [])[: nested.MAX_PATHS]
+    return out
+
+
+def _together(fields: list[tuple[str, FieldTally]], config: Any, out: Outcome) -> None:
+    """A table's columns judged with their table."""
+    if not fields:
+        return
+    tallies = [f.tally for _, f in fields]
+    judged, held = table_findings(tallies, tallies[0].location.parts[-2])
+    if held:
+        location = tallies[0].location
+        message = (
+            f"no people in this table: {held} finding(s) of a place, group or trait not reported"
+            " (a lookup list)"
+        )
+        out.notes.append(Skipped(location.source, location.container, message))
+    by_key = {key: found for (key, _), found in zip(fields, judged, strict=True)}
+    shown_by_paths: dict[str, set[str]] = {}
+    for (_key, fld), found in zip(fields, judged, strict=True):
+        if fld.parent is not None:
+            shown_by_paths.setdefault(fld.parent, set()).update(f.entity for f in found)
+    for key, fld in fields:
+        findings = by_key[key]
+        if key in shown_by_paths:  # a JSON column keeps only what no field path shows on its own
+            findings = [f for f in findings if f.entity not in shown_by_paths[key]]
+        if not config.examples:
+            findings = [replace(f, example="") for f in findings]
+        out.findings.extend(findings)
+        out.coverage.append(fld.tally.coverage(findings))
+        if fld.thinned:
+            examined = fld.tally.sampled
+            message = (
+                f"full scan: verdict settled, {examined:,} of {examined + fld.thinned:,} non-null "
+                f"values examined (thinned up to 1 in {fld.widest}; --exhaustive examines all)"
+            )
+            location = fld.tally.location
+            out.notes.append(Skipped(location.source, location.path, message))
+
+
+def _each(fields: list[tuple[str, FieldTally]], config: Any, out: Outcome) -> None:
+    """A file's fields, each judged on its own, with its first line and what its text is about."""
+    for _, fld in fields:
+        tally = fld.tally
+        found = [
+            replace(f, first_line=fld.first.get(f.entity), lines=tally.rows) for f in tally.findings()
+        ]
+        if fld.topics is not None:
+            have = {f.entity for f in found}
+            about = fld.topics.findings(tally.location, tally.sampled, tally.rows, have)
+            found += [replace(f, lines=tally.rows) for f in about]
+        if not config.examples:
+            found = [replace(f, example="") for f in found]
+        out.findings += found
+        out.coverage.append(tally.coverage(found))
