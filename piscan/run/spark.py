@@ -94,7 +94,7 @@ class SparkExecutor:
         self.public = getattr(source, "public", "")
         self.session = session or session_for(scanner.config.spark)
         sc = self.session.sparkContext
-        self.attempts = attempts_of(session)
+        self.attempts = attempts_of(self.session)
         self.concurrency = concurrency or max(2, 2 * sc.defaultParallelism)
 
     def run(self, job: Any, units: Sequence[Any]) -> Iterator[Any]:
