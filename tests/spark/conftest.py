@@ -184,3 +184,6 @@ def run_piscan(
         text=True,
         timeout=timeout,
     )
+
+
+from shares.conftest import moto_endpoint  # noqa: E402,F401 - the S3 test server, for the lake on S3
