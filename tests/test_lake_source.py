@@ -64,3 +64,20 @@ def test_a_damaged_part_file_skips_its_table_and_the_rest_goes_on(cli, tmp_path:
 def test_a_lake_that_is_not_a_folder_is_one_line_and_exit_2(cli, tmp_path: Path) -> None:
     run = cli("scan", f"lake:{tmp_path / 'nope'}", "-q")
     assert run.code == 2 and "lake: not a folder" in run.stderr
+
+
+def test_a_full_scan_split_into_groups_of_files_reports_what_one_unit_does(cli, lake: Path) -> None:
+    # --exhaustive: a settled column's thinning starts over in each unit, so only the examined
+    # counts of a thinned scan would differ
+    whole = cli("scan", f"lake:{lake}", "-q", "-f", "csv", "--full", "--exhaustive", "--unit-rows", "0")
+    split = cli("scan", f"lake:{lake}", "-q", "-f", "csv", "--full", "--exhaustive", "--unit-rows", "2000")
+    assert whole.code == split.code == 0, split
+    assert sorted(split.stdout.splitlines()) == sorted(whole.stdout.splitlines())
+    from piscan.sources.base import Selector
+    from piscan.sources.lake import open_lake
+
+    source = open_lake(f"lake:{lake}", 1000, True, Selector())
+    events = next(t for t in source.discover() if t.path == "events")
+    groups = source.split(events, 2000)
+    assert groups is not None
+    assert [g.describe() for g in groups] == [f"files {n}/4" for n in range(1, 5)]

@@ -127,3 +127,23 @@ def test_the_standalone_cluster_scans_postgresql_lakes_and_files_as_the_local_en
     assert any(r["location"] == "public.customers.email" for r in rows)
     assert any(r["location"].startswith("contacts.txt") for r in rows)
     assert "AWS_SECRET_ACCESS_KEY" not in spark.stdout
+
+
+def test_a_full_scan_split_into_key_ranges_on_spark_equals_the_local_engines(
+    pg_url: str, tmp_path: Path
+) -> None:
+    with sa.create_engine(pg_url, isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(sa.text("ANALYZE"))  # the planner's row estimates decide the split
+    split = ("--full", "--unit-rows", "40")
+    local = run_piscan("scan", pg_url, "-q", "-f", "csv", *split)
+    events = tmp_path / "events"
+    events.mkdir()
+    spark = run_piscan(
+        "scan", pg_url, "-q", "-f", "csv", *split, "--engine", "spark", "--spark-master", "local[2]",
+        "--spark-conf", "spark.eventLog.enabled=true", "--spark-conf", f"spark.eventLog.dir=file://{events}",
+        "--spark-conf", "spark.eventLog.compress=false",
+    )
+    assert spark.returncode == local.returncode, spark.stderr[-3000:]
+    assert _sorted_csv(spark.stdout) == _sorted_csv(local.stdout)
+    described = "".join(p.read_text(errors="replace") for p in events.rglob("*") if p.is_file())
+    assert "piscan: table public.customers (key range 2/3)" in described  # one Spark job per range
