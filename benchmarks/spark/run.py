@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     results["small_local"] = scan([small], env)
     _save(results, a.work / "results.json")
     results["small_spark_local2"] = scan([small, *local2], env)
+    _save(results, a.work / "results.json")
     split = ["--full", "--unit-rows", str(a.unit_rows)]
     results["big_local"] = scan([big, *split], env)
     _save(results, a.work / "results.json")
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         results["small_cluster2"] = scan([small, *on], env)
         _save(results, a.work / "results.json")
         results["big_cluster1"] = scan([big, *split, *on, "--spark-conf", "spark.cores.max=1"], env)
+        _save(results, a.work / "results.json")
         results["big_cluster2"] = scan([big, *split, *on, "--spark-conf", "spark.cores.max=2"], env)
         _save(results, a.work / "results.json")
         if not a.skip_lake:
@@ -105,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             results["lake_cluster2"] = scan([target, *lake_split, *on], env)
             _save(results, a.work / "results.json")
             results["lake_local"] = scan([target, *lake_split], env)
+            _save(results, a.work / "results.json")
     results["load_end"] = {"load": os.getloadavg()[0]}
     out = a.work / "results.json"
     out.write_text(json.dumps(results, indent=1))
