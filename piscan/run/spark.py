@@ -7,6 +7,12 @@ finished (Ctrl-C cancels the rest and keeps those), each job's description is th
 Spark retries a failed task (``spark.task.maxFailures``); on its last attempt a unit runs in the
 mode that turns an error into a skipped entry, so a unit that always fails is skipped with its
 reason and the scan goes on.
+
+Why units and not a DataFrame per source: a unit is read by the very code a local scan runs
+(``Job.run``), so a scan on Spark gives the local report line for line; a database is read by
+the executors over its own driver with every local promise (read-only session, statement
+timeout, quoted identifiers); lake part files are read with pyarrow in the Python workers
+(piscan.sources.lake), which needs no Hadoop connector for S3 on the executors.
 """
 
 from __future__ import annotations
@@ -127,7 +133,9 @@ class SparkExecutor:
             for position in sorted(done):
                 yield done[position]
             raise
-        finally:
+        finally:  # also when the consumer stops early: nothing keeps running on the cluster
+            if pending:
+                sc.cancelAllJobs()
             pool.shutdown(wait=False, cancel_futures=True)
 
     def _one(self, rdd: Any, task: Any, position: int, unit: Any) -> Any:
