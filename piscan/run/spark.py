@@ -20,13 +20,16 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from piscan import interrupt
 from piscan.errors import UsageError
 from piscan.run.spark_settings import SparkSettings
 from piscan.sources.credentials import redact_text
@@ -62,12 +65,23 @@ def build_session(settings: SparkSettings) -> Any:
     }
     for key, value in {**defaults, **conf}.items():
         builder = builder.config(key, value)
+    logging.getLogger("py4j").setLevel(logging.CRITICAL)  # a Ctrl-C mid-call is no error to print
+    handler = signal.getsignal(signal.SIGINT)
     try:
         session = builder.master(master).getOrCreate()
     except Exception as exc:  # no JVM, a master that does not answer: one line, exit 2
         raise UsageError(f"cannot start Spark on {redact_text(master)}: {_first_line(exc)}") from None
+    finally:
+        _keep_handler(handler)
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _keep_handler(handler: Any) -> None:
+    """SparkContext installs its own SIGINT handler; piscan's (piscan.interrupt) records the
+    signal so a Ctrl-C swallowed somewhere is raised again, and the executor cancels the jobs."""
+    if threading.current_thread() is threading.main_thread() and handler is not None:
+        signal.signal(signal.SIGINT, handler)
 
 
 def attempts_of(session: Any) -> int:
@@ -120,6 +134,7 @@ class SparkExecutor:
         following = 0
         try:
             while pending:
+                interrupt.check()  # a Ctrl-C that a library swallowed is raised here
                 finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 for future in finished:
                     position = pending.pop(future)
