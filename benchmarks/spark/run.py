@@ -40,7 +40,7 @@ def scan(args: list[str], env: dict[str, str]) -> dict:
         wall = time.perf_counter() - started
         report = json.loads(Path(out.name).read_text() or "{}") if run.returncode in (0, 1, 3) else {}
     rows = sum(int(c.get("rows") or 0) for c in report.get("coverage", []) if "#" not in c["location"])
-    findings = sorted((f["location"], f["entity"]) for f in report.get("findings", []))
+    findings = sorted((f["source"], f["location"], f["entity"]) for f in report.get("results", []))
     return {"wall": round(wall, 1), "code": run.returncode, "findings": findings, "rows": rows,
             "load": os.getloadavg()[0], "stderr": run.stderr[-400:] if run.returncode not in (0, 1) else ""}
 
@@ -113,7 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(results, indent=1))
     for key, r in results.items():
         print(key, {k: v for k, v in r.items() if k != "findings"}, len(r.get("findings", [])), "findings")
-    same = results["big_cluster2"]["findings"] == results["big_local"]["findings"]
-    print("1M table: spark findings == local findings:", same)
+    for spark, local in (("big_cluster1", "big_local"), ("big_cluster2", "big_local"),
+                         ("small_spark_local2", "small_local"), ("small_cluster2", "small_local"),
+                         ("lake_cluster2", "lake_local")):
+        if spark in results and local in results:
+            same = results[spark]["findings"] == results[local]["findings"] and results[local]["findings"]
+            print(f"{spark} findings == {local} findings:", bool(same))
     print(f"results: {out}")
     return 0
