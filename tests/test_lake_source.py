@@ -66,11 +66,12 @@ def test_a_lake_that_is_not_a_folder_is_one_line_and_exit_2(cli, tmp_path: Path)
     assert run.code == 2 and "lake: not a folder" in run.stderr
 
 
-def test_a_full_scan_split_into_groups_of_files_reports_what_one_unit_does(cli, lake: Path) -> None:
+def test_a_full_scan_split_into_groups_of_files_reports_what_one_unit_does(cli, tmp_path: Path) -> None:
+    lake = make_lake(tmp_path, rows_per_part=250)
     # --exhaustive: a settled column's thinning starts over in each unit, so only the examined
     # counts of a thinned scan would differ
     whole = cli("scan", f"lake:{lake}", "-q", "-f", "csv", "--full", "--exhaustive", "--unit-rows", "0")
-    split = cli("scan", f"lake:{lake}", "-q", "-f", "csv", "--full", "--exhaustive", "--unit-rows", "2000")
+    split = cli("scan", f"lake:{lake}", "-q", "-f", "csv", "--full", "--exhaustive", "--unit-rows", "400")
     assert whole.code == split.code == 0, split
     assert sorted(split.stdout.splitlines()) == sorted(whole.stdout.splitlines())
     from piscan.sources.base import Selector
@@ -78,6 +79,6 @@ def test_a_full_scan_split_into_groups_of_files_reports_what_one_unit_does(cli, 
 
     source = open_lake(f"lake:{lake}", 1000, True, Selector())
     events = next(t for t in source.discover() if t.path == "events")
-    groups = source.split(events, 2000)
+    groups = source.split(events, 400)
     assert groups is not None
     assert [g.describe() for g in groups] == [f"files {n}/4" for n in range(1, 5)]
