@@ -209,7 +209,7 @@ def describe(settings: dict[str, tuple[Any, str]]) -> str:
             continue
         value, origin = settings[key]
         if key == "spark_conf" and value:
-            from piscan.run.spark_settings import redact_conf
+            from piscan.run.clusterconf import redact_conf
 
             value = redact_conf(value)
         if value is None:

@@ -10,7 +10,7 @@ from typing import Any
 from piscan.baseline import Comparison
 from piscan.errors import ExitCode, UsageError
 from piscan.model import ScanResult
-from piscan.run.spark_settings import SparkSettings
+from piscan.run.clusterconf import SparkSettings
 from piscan.scan import ScanConfig
 
 
@@ -156,7 +156,7 @@ def prepare(settings: dict[str, Any], outputs: tuple[str | Path | None, ...] = (
 
     config = build_config(settings)
     if config.engine == "spark":
-        from piscan.run.spark_settings import check_available
+        from piscan.run.clusterconf import check_available
 
         check_available(config.spark)
     for output in outputs:

@@ -27,7 +27,7 @@ from piscan.outcome import Outcome
 from piscan.policy import Policy
 from piscan.records import Prepared
 from piscan.rules import rules_digest, use_user_rules
-from piscan.run.spark_settings import SparkSettings
+from piscan.run.clusterconf import SparkSettings
 from piscan.sources.base import Source
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.sql import SqlOptions

@@ -31,7 +31,7 @@ from typing import Any
 
 from piscan import interrupt
 from piscan.errors import UsageError
-from piscan.run.spark_settings import SparkSettings
+from piscan.run.clusterconf import SparkSettings
 from piscan.sources.credentials import redact_text
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ import sys
 
 from pyspark import cloudpickle
 
+from piscan.run.clusterconf import SparkSettings
 from piscan.run.spark import SparkExecutor, build_session
-from piscan.run.spark_settings import SparkSettings
 
 from . import toyjob
 

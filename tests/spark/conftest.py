@@ -63,8 +63,8 @@ def spark() -> Iterator[object]:
     """A local[2] SparkSession (tasks retried up to 3 times, like a cluster), for this process."""
     spark_home()
     os.environ["PYTHONPATH"] = worker_env()["PYTHONPATH"]
+    from piscan.run.clusterconf import SparkSettings
     from piscan.run.spark import build_session
-    from piscan.run.spark_settings import SparkSettings
 
     session = build_session(SparkSettings("local[2]"))
     yield session

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from piscan.run.spark_settings import SparkSettings, redact_conf
+from piscan.run.clusterconf import SparkSettings, redact_conf
 
 from .conftest import ROOT
 
