@@ -76,41 +76,48 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--unit-rows", type=int, default=125_000)
     p.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "piscan-spark-bench")
     p.add_argument("--skip-lake", action="store_true")
+    p.add_argument("--only", default="small,big,lake", help="scenario groups: small, big, lake")
     a = p.parse_args(argv)
+    groups = set(a.only.split(",")) - ({"lake"} if a.skip_lake else set())
     a.work.mkdir(parents=True, exist_ok=True)
     env = spark_env(ROOT, a.work)
     results: dict[str, dict] = {"load_start": {"load": os.getloadavg()[0]}}
-    small, big = _small_db(), _big_db(a.rows)
-    lake_root = a.work / "lake"
-    if not a.skip_lake:
+    small = _small_db() if "small" in groups else ""
+    big = _big_db(a.rows) if "big" in groups else ""
+    lake_root = a.work / f"lake-{a.lake_rows}"
+    if "lake" in groups:
         lake.build(lake_root, a.lake_rows)
+    out = a.work / f"results-{'-'.join(sorted(groups))}.json"
     local2 = ["--engine", "spark", "--spark-master", "local[2]"]
-    results["small_local"] = scan([small], env)
-    _save(results, a.work / "results.json")
-    results["small_spark_local2"] = scan([small, *local2], env)
-    _save(results, a.work / "results.json")
+    if small:
+        results["small_local"] = scan([small], env)
+        _save(results, out)
+        results["small_spark_local2"] = scan([small, *local2], env)
+        _save(results, out)
     split = ["--full", "--unit-rows", str(a.unit_rows)]
-    results["big_local"] = scan([big, *split], env)
-    _save(results, a.work / "results.json")
+    if big:
+        results["big_local"] = scan([big, *split], env)
+        _save(results, out)
     with Cluster(ROOT, a.work, workers=2) as cluster:
         on = ["--engine", "spark", "--spark-master", cluster.master]
         on += ["--spark-conf", "spark.executor.memory=1g"]
-        results["small_cluster2"] = scan([small, *on], env)
-        _save(results, a.work / "results.json")
-        results["big_cluster1"] = scan([big, *split, *on, "--spark-conf", "spark.cores.max=1"], env)
-        _save(results, a.work / "results.json")
-        results["big_cluster2"] = scan([big, *split, *on, "--spark-conf", "spark.cores.max=2"], env)
-        _save(results, a.work / "results.json")
-        if not a.skip_lake:
+        if small:
+            results["small_cluster2"] = scan([small, *on], env)
+            _save(results, out)
+        if big:
+            results["big_cluster1"] = scan([big, *split, *on, "--spark-conf", "spark.cores.max=1"], env)
+            _save(results, out)
+            results["big_cluster2"] = scan([big, *split, *on, "--spark-conf", "spark.cores.max=2"], env)
+            _save(results, out)
+        if "lake" in groups:
             target = f"lake:{lake_root}"
             lake_split = ["--full", "--unit-rows", "1000000"]
             results["lake_cluster2"] = scan([target, *lake_split, *on], env)
-            _save(results, a.work / "results.json")
+            _save(results, out)
             results["lake_local"] = scan([target, *lake_split], env)
-            _save(results, a.work / "results.json")
+            _save(results, out)
     results["load_end"] = {"load": os.getloadavg()[0]}
-    out = a.work / "results.json"
-    out.write_text(json.dumps(results, indent=1))
+    _save(results, out)
     for key, r in results.items():
         print(key, {k: v for k, v in r.items() if k != "findings"}, len(r.get("findings", [])), "findings")
     for spark, local in (("big_cluster1", "big_local"), ("big_cluster2", "big_local"),
