@@ -1,4 +1,4 @@
-"""What scanning one table or file produced: a value that travels back from a worker process."""
+"""What one table or file produced once its units were merged (piscan.run.merge)."""
 
 from __future__ import annotations
 

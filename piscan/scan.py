@@ -190,7 +190,7 @@ class Scanner:
         before = state.tables
         try:
             units = plan(source, containers, self.config, index)
-            job = Job(self.config, index, _worker_state(source), self.opener)
+            job = Job(self.config, index, _worker_state(source), self.opener, source.public)
             partials = executor_for(self.config.engine, self, source).run(job, units)
             self._merge(source, finished(partials, self.config), len(containers), state, ident)
         finally:

@@ -16,7 +16,7 @@ from piscan.model import ScanResult, Skipped, Verdict
 from piscan.reporters.base import NOT_DESCRIBED, ReportContext, declared_not_described, sorted_verdicts
 
 NARROW = 120  # below this many columns the nine-column tables fold; one line per finding reads better
-SETTLED = "full scan: verdict settled"  # the per-column note of a settled full scan (tables.py)
+SETTLED = "full scan: verdict settled"  # the per-column note of a settled full scan (run/merge.py)
 
 
 def render(

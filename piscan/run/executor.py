@@ -46,10 +46,12 @@ class LocalExecutor:
         self.scanner, self.source = scanner, source
 
     def run(self, job: Job, units: Sequence[Unit]) -> Iterator[PartialTally]:
-        """A worker for every ``UNITS_PER_WORKER`` units, up to --jobs; in this process when that
-        makes fewer than two, or when a worker could not open the target itself."""
+        """A worker for every ``UNITS_PER_WORKER`` units (or key range), up to --jobs; in this
+        process when that makes fewer than two, or when a worker could not open the target itself."""
         count = job.config.files.jobs or cores()
-        workers = min(count, len(units) // UNITS_PER_WORKER)
+        # a key range is a big table's share (about unit_rows rows): worth a worker of its own
+        weight = sum(UNITS_PER_WORKER if unit.part is not None else 1 for unit in units)
+        workers = min(count, weight // UNITS_PER_WORKER)
         target = job.target
         if workers < 2 or not target or in_memory(target):
             yield from self._here(units)

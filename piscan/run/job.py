@@ -28,6 +28,7 @@ class Job:
     source: int  # the target this job's units belong to
     worker_state: Any = None  # what the parent's source learned (SqlSource.worker_state)
     opener: Callable[..., Any] | None = None  # target -> source; None: piscan.targets.open_target
+    public: str = ""  # the target as reports show it (the parent's Source.public): no password
 
     @property
     def target(self) -> str:
@@ -40,13 +41,15 @@ class Job:
         instead (an executor that retries). KeyboardInterrupt is never swallowed here."""
         try:
             scanner, source = self.opened()
-        except TargetError as exc:
+        except Exception as exc:  # the target opened in the parent: say why it did not here
             if raise_errors:
                 raise
-            from piscan.sources.credentials import redact_target
+            from piscan.sources.credentials import redact_target, redact_text
 
-            skipped = Skipped(redact_target(self.target), unit.container.path, str(exc))
-            return unread(unit, skipped)
+            reason = str(exc) if isinstance(exc, TargetError) else f"{type(exc).__name__}: {exc}"
+            why = f"cannot open the target in a worker: {redact_text(reason)}"[:300]
+            public = self.public or redact_target(self.target)
+            return unread(unit, Skipped(public, unit.container.path, why))
         ACTIVE["source"] = source
         try:
             return scan_unit(scanner, source, unit, raise_errors=raise_errors)
@@ -59,7 +62,8 @@ class Job:
 
     def opened(self) -> tuple[Any, Any]:
         """This process's scanner for the job's config and its source, opened once."""
-        if _OPEN["config"] != self.config or _OPEN["scanner"] is None:
+        known = _OPEN["config"]
+        if _OPEN["scanner"] is None or (known is not self.config and known != self.config):
             from piscan.scan import Scanner
 
             close()

@@ -341,7 +341,7 @@ class SqlSource:
         _abandon(conn)
         try:
             conn = self._active = self.engine.connect()
-        except DBAPIError as again:  # the server is gone: keep what was read (tables.scan_table)
+        except DBAPIError as again:  # the server is gone: keep what was read (run/pipeline.py)
             raise SkipError(f"{reason}; reconnecting failed: {self.describe(again)}") from None
         try:
             more = yield from self._stream(conn, query.offset(done[0]) if done[0] else query, cols, non_null)
