@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     big = _big_db(a.rows) if "big" in groups else ""
     lake_root = a.work / f"lake-{a.lake_rows}"
     if "lake" in groups:
-        lake.build(lake_root, a.lake_rows)
+        lake.build(lake_root, a.lake_rows, part_rows=max(1, a.lake_rows // 4))
     out = a.work / f"results-{'-'.join(sorted(groups))}.json"
     local2 = ["--engine", "spark", "--spark-master", "local[2]"]
     if small:
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             _save(results, out)
         if "lake" in groups:
             target = f"lake:{lake_root}"
-            lake_split = ["--full", "--unit-rows", "1000000"]
+            lake_split = ["--full", "--unit-rows", str(max(1, a.lake_rows // 4))]
             results["lake_cluster2"] = scan([target, *lake_split, *on], env)
             _save(results, out)
             results["lake_local"] = scan([target, *lake_split], env)
