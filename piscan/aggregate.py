@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from piscan.catalog import EntitySpec, catalog
-from piscan.detectors.names import NameHit, holds_people, is_catalogue
+from piscan.detectors.names import NameHit, holds_people, is_catalogue, is_measure
 from piscan.detectors.presidio import NER_RECOGNIZER
 from piscan.detectors.shapes import FILLED, MISFIT, NOT_PERSONAL, PROSE, misfit
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
@@ -90,6 +90,7 @@ class ColumnTally:
     kinds: set[ValueKind] = field(default_factory=set)
     entities: dict[str, _EntityTally] = field(default_factory=dict)
     context: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()  # tables the location's table points to by foreign key
 
     def add(self, rows: int, values: int, weights: list[int], detections: Iterable[Detection]) -> None:
         """Count one batch: ``weights[i]`` is how many sampled rows held distinct value i."""
@@ -136,6 +137,7 @@ class ColumnTally:
             self.sampled + other.sampled,
             self.kinds | other.kinds,
             context=self.context,
+            references=self.references,
         )
         for entity in {**self.entities, **other.entities}:
             mine, theirs = self.entities.get(entity), other.entities.get(entity)
@@ -160,6 +162,8 @@ class ColumnTally:
             for entity, tally in passed.items()
             if not self._overruled(specs[entity], entity, by_name, named)
         ]
+        if is_measure(self.location.parts[-1] if self.location.parts else ""):
+            out = [f for f in out if f.evidence != Evidence.VALUE]  # a byte count is no phone number
         reported = {f.entity for f in out}
         for hit in hits:
             if hit.entity in reported or not hit.strong or not self._kind_fits(hit):
@@ -329,8 +333,9 @@ def table_findings(tallies: Sequence[ColumnTally], table: str) -> tuple[list[lis
     """Each column's findings judged with its table, and how many were held back.
 
     A table holds people when a column identifies someone (an email, an id number, a name the
-    column's own name confirms) or when its or its columns' names say so (customers,
-    patient_id, cast). Attributes that are personal only when they belong to a person
+    column's own name confirms), when its or its columns' names say so (customers, patient_id,
+    cast), or when a foreign key points to a table so named (a legislator's district office).
+    Attributes that are personal only when they belong to a person
     (``needs_person``: a city, a language, a gender) are not reported in a table holding no
     people, such as a countries list, nor in a catalogue (titles, genres: a film's country is
     the film's); names spaCy alone finds in a table holding no people are not reported either
@@ -341,7 +346,10 @@ def table_findings(tallies: Sequence[ColumnTally], table: str) -> tuple[list[lis
     columns = tuple(t.location.parts[-1] for t in tallies if t.location.parts)
     pairs = zip(tallies, per_column, strict=True)
     identified = any(_identifies(specs.get(f.entity), f, t) for t, fs in pairs for f in fs)
-    named = holds_people(table, columns)
+    # a table that points to a table of people by its name (an office of a legislator, an
+    # address of a customer) holds their data; a table people point to (a countries list) does not
+    linked = {t for tally in tallies for t in tally.references}
+    named = holds_people(table, columns) or any(holds_people(t, ()) for t in linked)
     # a table of people with a `title` column (a job title) is no catalogue
     catalogue = not identified and any(is_catalogue(c) for c in columns)
     attributes_ok = identified or (named and not catalogue)

@@ -168,6 +168,24 @@ MaxSkipped = Annotated[
     ),
 ]
 
+SparkMaster = Annotated[
+    str | None,
+    typer.Option(
+        metavar="URL",
+        help="Spark master (spark://host:7077, yarn, local[N], sc://host for Spark Connect)."
+        " [default: SPARK_REMOTE, else local[*]]",
+        show_default=False,
+    ),
+]
+SparkConf = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spark-conf",
+        metavar="KEY=VALUE",
+        help="A Spark setting passed through; repeatable. [default: none]",
+    ),
+]
+
 
 def _show_version(value: bool) -> None:
     if value:
@@ -355,6 +373,8 @@ def scan(
     fail_on_skipped: FailOnSkipped = None,
     max_skipped: MaxSkipped = None,
     sarif_schema_file: SarifSchema = None,
+    spark_master: SparkMaster = None,
+    spark_conf: SparkConf = None,
     show_settings: Annotated[
         bool, typer.Option("--show-settings", help="Print the effective settings and their origins; no scan.")
     ] = False,

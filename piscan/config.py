@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from piscan.errors import ConfigError
+from piscan.errors import ConfigError, UsageError
 from piscan.rules import schema_keys, validate
 from piscan.sources.credentials import redact_text
 
@@ -53,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "max_miss_rate": None,
     "sarif_schema_file": None,
     "reports": [],  # [{format, output}]: several reports from one scan
+    "spark_master": None,  # None: SPARK_REMOTE (Spark Connect), else local[*]
+    "spark_conf": {},  # Spark settings passed through; --spark-conf KEY=VALUE adds to them
 }
 
 STARTER = """\
@@ -103,6 +105,11 @@ format = "table"
 # Worker processes (0 or absent: one per core); a sample that bounds missed values below this share.
 # jobs = 4
 # max_miss_rate = 0.001
+
+# Run on a Spark cluster (pip install 'piscan-inventory[spark]', Java 17):
+# engine = "spark"
+# spark_master = "spark://spark-master:7077"
+# spark_conf = {"spark.executor.memory" = "4g"}
 
 # Inventory history: record = true stores every scan (default: SQLite in the user data folder).
 # record = true
@@ -165,9 +172,26 @@ def resolve_with_origins(path: Path | None, cli: dict[str, Any]) -> dict[str, tu
         data["sources"] = [(anchor(t, root), name) for t, name in _source_pairs(data["sources"])]
     settings: dict[str, tuple[Any, str]] = {k: (v, "default") for k, v in DEFAULTS.items()}
     settings.update({k: (v, str(path)) for k, v in data.items()})
-    settings.update({k: (v, "command line") for k, v in cli.items() if v is not None and v != []})
+    given = {k: v for k, v in cli.items() if v is not None and v != []}
+    if "spark_conf" in given:  # --spark-conf KEY=VALUE adds to (and overrides) the config's table
+        given["spark_conf"] = {**settings["spark_conf"][0], **spark_pairs(given["spark_conf"])}
+    settings.update({k: (v, "command line") for k, v in given.items()})
     settings["root"] = (str(root), "the config file's folder" if path is not None else "working folder")
     return settings
+
+
+def spark_pairs(pairs: Any) -> dict[str, str]:
+    """``--spark-conf KEY=VALUE`` options (or a table already) as a table; a pair without ``=``
+    is a usage error."""
+    if isinstance(pairs, dict):
+        return {str(k): str(v) for k, v in pairs.items()}
+    table = {}
+    for pair in pairs:
+        key, eq, value = str(pair).partition("=")
+        if not eq or not key.strip():
+            raise UsageError(f"--spark-conf takes KEY=VALUE, not {redact_text(str(pair))!r}")
+        table[key.strip()] = value
+    return table
 
 
 def _source_pairs(sources: Any) -> list[tuple[str, str]]:
@@ -184,6 +208,10 @@ def describe(settings: dict[str, tuple[Any, str]]) -> str:
         if key not in settings:
             continue
         value, origin = settings[key]
+        if key == "spark_conf" and value:
+            from piscan.run.clusterconf import redact_conf
+
+            value = redact_conf(value)
         if value is None:
             lines.append(f"# {key} = (not set)  # {origin}")
         else:
@@ -196,12 +224,17 @@ def _toml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, int | float):
         return repr(value)
     return json.dumps(redact_text(str(value)), ensure_ascii=False)  # passwords never shown
+
+
+def _toml_key(key: str) -> str:
+    """A bare TOML key, or a quoted one when it holds dots or other characters (spark.executor.memory)."""
+    return key if key and all(c.isalnum() or c in "_-" for c in key) else json.dumps(key)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from piscan.baseline import Comparison
 from piscan.errors import ExitCode, UsageError
 from piscan.model import ScanResult
+from piscan.run.clusterconf import SparkSettings
 from piscan.scan import ScanConfig
 
 
@@ -58,6 +59,7 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
     engine = check_engine(str(settings.get("engine") or "local"))
     unit_rows = settings.get("unit_rows")
     root, names = source_names(settings, targets)
+    spark = spark_settings(settings)
     model = settings.get("model") or os.environ.get("PISCAN_SPACY_MODEL")
     extra = {"model": model} if model else {}
     return ScanConfig(
@@ -71,9 +73,18 @@ def build_config(settings: dict[str, Any], targets_required: bool = True) -> Sca
         root=root,
         names=names,
         engine=engine,
+        spark=spark,
         unit_rows=500_000 if unit_rows is None else int(unit_rows),
         **extra,
     )
+
+
+def spark_settings(settings: dict[str, Any]) -> SparkSettings:
+    """The Spark master and passed-through settings (used by ``--engine spark``)."""
+    from piscan.config import spark_pairs
+
+    conf = spark_pairs(settings.get("spark_conf") or {})
+    return SparkSettings(settings.get("spark_master"), tuple(sorted(conf.items())))
 
 
 def source_names(
@@ -144,6 +155,10 @@ def prepare(settings: dict[str, Any], outputs: tuple[str | Path | None, ...] = (
     from piscan.preflight import check_output, check_targets
 
     config = build_config(settings)
+    if config.engine == "spark":
+        from piscan.run.clusterconf import check_available
+
+        check_available(config.spark)
     for output in outputs:
         check_output(output)
     check_targets(config)

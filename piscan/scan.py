@@ -27,6 +27,7 @@ from piscan.outcome import Outcome
 from piscan.policy import Policy
 from piscan.records import Prepared
 from piscan.rules import rules_digest, use_user_rules
+from piscan.run.clusterconf import SparkSettings
 from piscan.sources.base import Source
 from piscan.sources.fileopts import FileOptions
 from piscan.sources.sql import SqlOptions
@@ -50,6 +51,7 @@ class ScanConfig:
     names: tuple[tuple[str, str], ...] = ()  # (canonical identity, user-given name)
     engine: str = "local"  # the executor of the scan's units (piscan.run.engines)
     unit_rows: int = 500_000  # full scans: tables estimated above this many rows are split
+    spark: SparkSettings = SparkSettings()  # master and passed-through settings (engine "spark")
 
     def identity(self, target: str) -> str:
         """The canonical identity of one target, with its user-given name when it has one."""
@@ -72,6 +74,7 @@ class ScanConfig:
             "files": asdict(self.files),
             "recognizers": [str(p) for p in self.recognizers],
             **({"rules": [str(p) for p in self.rules]} if self.rules else {}),
+            **({"engine": self.engine, "spark": self.spark.public()} if self.engine != "local" else {}),
         }
 
 

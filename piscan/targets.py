@@ -24,6 +24,12 @@ def open_target(target: str, options: SqlOptions, files: FileOptions | None = No
     """Open a target; unknown kinds get a one-line error."""
     files = files or FileOptions()
     remember(target)  # before anything can fail: no message may carry its password
+    from piscan.sources.lake import is_lake
+
+    if is_lake(target):  # lake:PATH or lake:s3://...: folders of part files read as tables
+        from piscan.sources.lake import open_lake
+
+        return open_lake(target, options.sample_rows, options.full_scan, options.selector)
     scheme = target.split("://", 1)[0].lower() if "://" in target else ""
     if scheme in ("smb", "s3"):
         return _file_source(_remote(scheme, target), options, files)

@@ -67,6 +67,19 @@ class TableRule:
 
 
 @dataclass(frozen=True)
+class DomainRule:
+    """Columns whose name means a record of a kind only in a table of that kind: ``g1`` and
+    ``failures`` beside a student id are grades and school failures, ``route`` and
+    ``curr_careunit`` beside a patient's admission are clinical facts."""
+
+    entity: str
+    table: re.Pattern[str]
+    column: re.Pattern[str]
+    unless: re.Pattern[str] | None
+    kinds: frozenset[ValueKind]
+
+
+@dataclass(frozen=True)
 class NameHit:
     """An entity suggested by a column's name or comment (or its table's)."""
 
@@ -153,6 +166,28 @@ def table_rules() -> tuple[TableRule, ...]:
 
 
 @cache
+def domain_rules() -> tuple[DomainRule, ...]:
+    """Compile the rules that read a column's name through its table's kind (students, patients)."""
+    path = rules_dir() / "names.yaml"
+    known = catalog()
+    rules = []
+    for i, raw in enumerate(_data().get("domain_rules", [])):
+        key = f"domain_rules.{i}"
+        _check_entity(path, f"{key}.entity", raw["entity"], known)
+        unless = raw.get("unless")
+        rules.append(
+            DomainRule(
+                entity=raw["entity"],
+                table=_compile(path, f"{key}.table", raw["table"]),
+                column=_compile(path, f"{key}.column", raw["column"]),
+                unless=_compile(path, f"{key}.unless", unless) if unless else None,
+                kinds=frozenset(ValueKind(k) for k in raw.get("kinds", [k.value for k in ValueKind])),
+            )
+        )
+    return tuple(rules)
+
+
+@cache
 def people_pattern() -> re.Pattern[str] | None:
     """Words in a table's or column's name that say the table holds people."""
     raw = _data().get("people")
@@ -163,6 +198,21 @@ def people_pattern() -> re.Pattern[str] | None:
 def _catalogue() -> re.Pattern[str] | None:
     raw = _data().get("catalogue")
     return _compile(rules_dir() / "names.yaml", "catalogue", raw) if raw else None
+
+
+@cache
+def _measures() -> re.Pattern[str] | None:
+    raw = _data().get("measures")
+    if not raw:
+        return None
+    _compile(rules_dir() / "names.yaml", "measures", raw)  # checks the regex, naming the key
+    return re.compile(rf"(?:^|_)(?:{raw})$")
+
+
+def is_measure(column: str) -> bool:
+    """Whether a column's name ends in a count, size or duration: it holds numbers about a thing."""
+    pattern = _measures()
+    return bool(pattern and pattern.search(normalize(column)))
 
 
 def is_catalogue(column: str) -> bool:
@@ -193,7 +243,10 @@ def _compile(path, key: str, pattern: str) -> re.Pattern[str]:
 
 def name_hits(column: Column, table: str = "", siblings: tuple[str, ...] = ()) -> list[NameHit]:
     """Entities the column's name or comment point to, and those a generic column's table or
-    sibling columns point to (``faces.embedding``); strong hits win over weak ones."""
+    sibling columns point to (``faces.embedding``); strong hits win over weak ones, and a
+    domain rule (a student's ``g1``, a patient's ``route``) wins over every other name rule."""
+    if is_measure(column.name):
+        return []
     texts = [normalize(column.name)]
     if column.comment:
         texts.append(normalize(column.comment))
@@ -204,11 +257,28 @@ def name_hits(column: Column, table: str = "", siblings: tuple[str, ...] = ()) -
         known = hits.get(rule.entity)
         if known is None or (rule.strong and not known.strong):
             hits[rule.entity] = NameHit(rule.entity, rule.strong, rule.kinds, rule.expect)
+        elif rule.strong == known.strong and rule.expect == known.expect:  # two rules, one meaning
+            hits[rule.entity] = NameHit(rule.entity, rule.strong, known.kinds | rule.kinds, rule.expect)
     own = any(h.strong and h.entity in _TEMPLATES for h in hits.values())
     for entity in [] if own else _table_entities(texts[0], table, siblings):
         if entity not in hits or not hits[entity].strong:
             hits[entity] = NameHit(entity, True, frozenset({ValueKind.VECTOR, ValueKind.BINARY}))
-    return list(hits.values())
+    domain = {r.entity: NameHit(r.entity, True, r.kinds) for r in _domain_hits(texts[0], table, siblings)}
+    # the table's kind says what a generic name means: a culture's `org_name` is an organism
+    return list((domain or hits).values())
+
+
+def _domain_hits(column: str, table: str, siblings: tuple[str, ...]) -> list[DomainRule]:
+    """Domain rules whose column words name this column and whose table words name its table
+    or one of its siblings (a ``subject_id`` beside ``route`` says the rows are patients')."""
+    words = [normalize(w) for w in (table, *siblings) if w]
+    return [
+        r
+        for r in domain_rules()
+        if r.column.search(column)
+        and not (r.unless and r.unless.search(column))
+        and any(r.table.search(w) for w in words)
+    ]
 
 
 _TEMPLATES = ("FACE_TEMPLATE", "VOICEPRINT", "FINGERPRINT_TEMPLATE")  # a name of its own wins

@@ -149,6 +149,7 @@ class _Reader:
                         self.source.location(container, c.name),
                         tuple(name_hits(c, table, tuple(n for n in names if n != c.name))),
                         context=context_words(c),
+                        references=container.references,
                     ),
                     c,
                 ),

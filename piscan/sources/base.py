@@ -21,6 +21,9 @@ class Container:
     parts: tuple[str, ...]
     columns: tuple[Column, ...]
     view: bool = False
+    # tables this one's foreign keys point to: a row that references a legislator is the
+    # legislator's (its office, its address), so their names are context for its findings
+    references: tuple[str, ...] = ()
 
     noun: ClassVar[str] = "table"  # what reports call one
     judged_together: ClassVar[bool] = True  # findings judged with every column (table_findings)

@@ -211,7 +211,16 @@ class SqlSource:
                 )
                 self._types[(*parts, col["name"])] = col["type"]
             if columns:
-                yield Container(parts, tuple(columns), is_view)
+                references = self._references(inspector, schema, name)
+                yield Container(parts, tuple(columns), is_view, references)
+
+    def _references(self, inspector: Any, schema: str, name: str) -> tuple[str, ...]:
+        """The tables this table's foreign keys point to (none where they cannot be read)."""
+        try:
+            keys = inspector.get_foreign_keys(name, schema=schema)
+        except (SQLAlchemyError, NotImplementedError):
+            return ()
+        return tuple(sorted({k["referred_table"] for k in keys if k.get("referred_table")}))
 
     def _true_names(self, reflected: list[dict], schema: str, name: str) -> list[dict]:
         """MySQL/MariaDB reflection returns a name holding a backtick with the backtick doubled

@@ -1,0 +1,1 @@
+"""The Spark engine's benchmark (docs/BENCHMARKS.md, "Spark")."""

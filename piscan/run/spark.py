@@ -1,0 +1,213 @@
+"""The Spark executor: the same units and the same ``Job.run`` as a local scan, run in a Spark
+cluster's Python workers. Loaded only for ``--engine spark`` (pyspark is an extra).
+
+Each unit is its own small Spark job over one partition, so the driver knows which units have
+finished (Ctrl-C cancels the rest and keeps those), each job's description is the unit's safe
+``describe()``, and what comes back is a partial tally (bounded by locations, never a raw value).
+Spark retries a failed task (``spark.task.maxFailures``); on its last attempt a unit runs in the
+mode that turns an error into a skipped entry, so a unit that always fails is skipped with its
+reason and the scan goes on.
+
+Why units and not a DataFrame per source: a unit is read by the very code a local scan runs
+(``Job.run``), so a scan on Spark gives the local report line for line; a database is read by
+the executors over its own driver with every local promise (read-only session, statement
+timeout, quoted identifiers); lake part files are read with pyarrow in the Python workers
+(piscan.sources.lake), which needs no Hadoop connector for S3 on the executors.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import signal
+import sys
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from piscan import interrupt
+from piscan.errors import UsageError
+from piscan.run.clusterconf import SparkSettings
+from piscan.sources.credentials import redact_text
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 3  # spark.task.maxFailures unless the user sets it: two retries, then skipped
+_LOCAL = re.compile(r"^local(\[(\d+|\*)\])?$")
+_LOG4J = Path(__file__).with_name("log4j2-quiet.properties")
+
+
+def build_session(settings: SparkSettings) -> Any:
+    """A SparkSession named "piscan": workers run this interpreter, no console progress bars,
+    Spark's own logging down to errors, failed tasks retried (also in local mode)."""
+    from pyspark.sql import SparkSession
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable  # the workers must unpickle piscan's objects
+    master = settings.resolved_master()
+    conf = dict(settings.conf)
+    builder = SparkSession.builder.appName("piscan")
+    if settings.connect():
+        return builder.remote(master).getOrCreate()
+    attempts = conf.get("spark.task.maxFailures", str(ATTEMPTS))
+    local = _LOCAL.match(master)
+    if local:  # local mode retries nothing unless told: local[N,F]
+        master = f"local[{local.group(2) or 1},{attempts}]"
+    defaults = {
+        "spark.task.maxFailures": attempts,
+        "spark.pyspark.python": sys.executable,
+        "spark.pyspark.driver.python": sys.executable,
+        "spark.ui.showConsoleProgress": "false",
+        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{_LOG4J}",
+        "spark.executor.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{_LOG4J}",
+    }
+    for key, value in {**defaults, **conf}.items():
+        builder = builder.config(key, value)
+    logging.getLogger("py4j").setLevel(logging.CRITICAL)  # a Ctrl-C mid-call is no error to print
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        session = builder.master(master).getOrCreate()
+    except Exception as exc:  # no JVM, a master that does not answer: one line, exit 2
+        raise UsageError(f"cannot start Spark on {redact_text(master)}: {_first_line(exc)}") from None
+    finally:
+        _keep_handler(handler)
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _keep_handler(handler: Any) -> None:
+    """SparkContext installs its own SIGINT handler; piscan's (piscan.interrupt) records the
+    signal so a Ctrl-C swallowed somewhere is raised again, and the executor cancels the jobs."""
+    if threading.current_thread() is threading.main_thread() and handler is not None:
+        signal.signal(signal.SIGINT, handler)
+
+
+def attempts_of(session: Any) -> int:
+    """How many times Spark runs a failing task: local[N,F]'s F, else spark.task.maxFailures."""
+    sc = session.sparkContext
+    local = re.match(r"^local\[[^,\]]+,(\d+)\]$", sc.master)
+    if local:
+        return int(local.group(1))
+    if sc.master.startswith("local"):
+        return 1
+    return int(sc.getConf().get("spark.task.maxFailures", "4"))
+
+
+_SESSIONS: dict[SparkSettings, Any] = {}  # one SparkSession per process, reused by every source
+
+
+def session_for(settings: SparkSettings) -> Any:
+    """This process's session for these settings, started on first use."""
+    if settings not in _SESSIONS:
+        _SESSIONS[settings] = build_session(settings)
+    return _SESSIONS[settings]
+
+
+class SparkExecutor:
+    """Runs units as Spark tasks, one partition and one job per unit, a few jobs at a time."""
+
+    def __init__(
+        self, scanner: Any = None, source: Any = None, *, session: Any = None, concurrency: int | None = None
+    ) -> None:
+        self.public = getattr(source, "public", "")
+        self.session = session or session_for(scanner.config.spark)
+        sc = self.session.sparkContext
+        self.attempts = attempts_of(self.session)
+        self.concurrency = concurrency or max(2, 2 * sc.defaultParallelism)
+
+    def run(self, job: Any, units: Sequence[Any]) -> Iterator[Any]:
+        """Partials in unit order; on Ctrl-C the running jobs are cancelled, the finished units'
+        partials are yielded, then KeyboardInterrupt is raised."""
+        units = list(units)
+        if not units:
+            return
+        sc = self.session.sparkContext
+        rdd = sc.parallelize(units, len(units))  # one partition per unit, in plan order
+        task = partial(run_units, job, self.attempts)
+        done: dict[int, Any] = {}
+        pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="piscan-spark")
+        pending: dict[Future[Any], int] = {
+            pool.submit(self._one, rdd, task, i, units[i]): i for i in range(len(units))
+        }
+        following = 0
+        try:
+            while pending:
+                interrupt.check()  # a Ctrl-C that a library swallowed is raised here
+                finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    position = pending.pop(future)
+                    done[position] = self._outcome(job, units[position], future)
+                while following in done:
+                    yield done.pop(following)
+                    following += 1
+        except KeyboardInterrupt:
+            sc.cancelAllJobs()
+            pool.shutdown(wait=False, cancel_futures=True)
+            for position in sorted(done):
+                yield done[position]
+            raise
+        finally:  # also when the consumer stops early: nothing keeps running on the cluster
+            if pending:
+                sc.cancelAllJobs()
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _one(self, rdd: Any, task: Any, position: int, unit: Any) -> Any:
+        """One unit as its own Spark job, described by the unit's safe description."""
+        sc = self.session.sparkContext
+        sc.setJobDescription(f"piscan: {_describe(unit)}")
+        results = sc.runJob(rdd, task, [position])
+        return results[0]
+
+    def _outcome(self, job: Any, unit: Any, future: Future[Any]) -> Any:
+        """The unit's partial; a job Spark gave up on (every attempt's worker died) is a skipped
+        unit with Spark's reason, never a crashed scan."""
+        try:
+            return future.result()
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # noqa: BLE001 - Py4JJavaError and friends
+            log.info("spark job for %s failed", _describe(unit), exc_info=True)
+            reason = f"failed on Spark after {self.attempts} attempts: {_first_line(exc)}"
+            return lost(self.public, unit, reason)
+
+
+def run_units(job: Any, attempts: int, units: Iterable[Any]) -> Iterator[Any]:
+    """In a Python worker: the partition's unit(s) through ``job.run``; before the last attempt an
+    error raises so Spark retries the task, on the last one it becomes a skipped entry."""
+    from pyspark import TaskContext
+
+    context = TaskContext.get()
+    last = context is None or context.attemptNumber() >= attempts - 1
+    for unit in units:
+        yield job.run(unit) if last else run_or_raise(job, unit)
+
+
+def run_or_raise(job: Any, unit: Any) -> Any:
+    """``job.run`` that lets a failure out, so Spark sees it and retries the task."""
+    return job.run_or_raise(unit)
+
+
+def lost(public: str, unit: Any, reason: str) -> Any:
+    """The partial of a unit that Spark could not run at all: skipped, with the reason."""
+    from piscan.model import Skipped
+    from piscan.run.tally import unread
+
+    return unread(unit, Skipped(public, unit.container.path, redact_text(reason)))
+
+
+def _describe(unit: Any) -> str:
+    """The unit's own safe description (never a URL with a password, never a value)."""
+    return redact_text(unit.describe())
+
+
+def _first_line(exc: BaseException) -> str:
+    """A one-line, secret-free reason from a JVM or Python error (Spark's are pages long)."""
+    text = str(exc)
+    for marker in ("PythonException:", "SparkException:", "Exception:"):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+            break
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), type(exc).__name__)
+    return redact_text(line)[:240]
