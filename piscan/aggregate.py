@@ -220,7 +220,9 @@ class ColumnTally:
             share = tally.confident / n
             return prose and share >= spec.text_share and decided(tally.confident, n, spec.text_share)
         bars = (spec.min_share, spec.text_share) if prose else (spec.min_share,)
-        if all(decided(tally.matches, n, bar) and tally.matches / n < bar for bar in bars):
+        # what `_enough` counts: without a name for it, matches only context words lifted never do
+        counted = tally.matches - (tally.doubtful if hit is None and not prose else 0)
+        if all(decided(counted, n, bar) and counted / n < bar for bar in bars):
             return True
         stable = tally.matches >= SETTLE_MATCHES
         low_scores = tally.score_sum / tally.matches < spec.min_score - SCORE_MARGIN

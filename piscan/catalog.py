@@ -23,6 +23,7 @@ class EntitySpec:
     text_share: float  # min_share in prose columns (notes, documents, log lines)
     identifies: bool = False  # points to a person: a table with it holds people
     needs_person: bool = False  # personal only when it belongs to a person (a city, a language)
+    sparse: bool = False  # one validated value is a leak: full scans check every value for it
 
 
 def catalog() -> dict[str, EntitySpec]:
@@ -60,5 +61,6 @@ def _entities(path: Path) -> dict[str, EntitySpec]:
             text_share=min(float(merged.get("text_share", merged["min_share"])), float(merged["min_share"])),
             identifies=bool(merged.get("identifies", False)),
             needs_person=bool(merged.get("needs_person", False)),
+            sparse=bool(merged.get("sparse", False)),
         )
     return specs

@@ -123,7 +123,8 @@ Exhaustive = Annotated[
     bool | None,
     typer.Option(
         "--exhaustive/--settle",
-        help="With --full: examine every value, never thin a settled column. [default: --settle]",
+        help="Examine every value read: with --full never thin a settled column, sampled never stop "
+        "one early. [default: --settle]",
         show_default=False,
     ),
 ]

@@ -10,6 +10,13 @@ thin: one value in 8, then 64, then 512, then one in ``MAX_STRIDE``, evenly spre
 table, so a change later in the table (a column that started holding emails in some year) is
 still seen. Any sign that the verdict moved (an unsettled entity) goes back to every value.
 
+Thinning is for the verdict only: the values it skips still go through piscan.sweep, which
+pattern-checks every one of them for the sparse entities (one e-mail in a million notes).
+
+A sampled scan settles within its sample the same way: once a column's verdict is clear after
+at least ``EARLY`` values, the rest of its sample is not examined (``early``); an unsettled
+column is examined to the end of its sample.
+
 Never below ``floor`` values: the sample size (``--sample`` / ``--max-miss-rate``), so a full
 scan promises at least what a sampled scan promises. ``--exhaustive`` examines every value.
 Findings count the values examined (``sampled``), coverage says how many rows were read.
@@ -26,6 +33,8 @@ MAX_STRIDE = 1024
 BATCH = 1000  # thinned values are examined in batches this large
 WAIT = 20_000  # ... or after this many values were read, whichever comes first
 GROWTH = 8  # the stride grows this much each time another `floor` values were examined
+EARLY = 100  # sampled scans: values examined before a settled column may stop
+STOPPED = 0  # the stride of a column that stopped: nothing more is examined
 
 
 def wilson(k: int, n: int, z: float = Z) -> tuple[float, float]:
@@ -58,14 +67,23 @@ class Thinning:
     pending: list[object] = field(default_factory=list)  # picked values waiting for a full batch
     waited: int = 0  # values read since the pending ones started gathering
     widest: int = 1  # the widest stride used, for the report
+    skipped: list[object] | None = None  # the values thinning skipped, when a sweep wants them
+    early: bool = False  # a sampled scan: stop (not thin) once settled, after `floor` values
 
     def pick(self, raw: Sequence[object]) -> list[object]:
         """The non-null values of this batch to examine."""
         values = [v for v in raw if v is not None]
         if self.stride == 1:
             return values
+        if self.stride == STOPPED:
+            self.thinned_rows += len(values)
+            return []
         start = (-self.phase) % self.stride
         picked = values[start :: self.stride]
+        if self.skipped is not None:  # everything but the picks, for piscan.sweep
+            rest = values[:]
+            del rest[start :: self.stride]
+            self.skipped.extend(rest)
         self.phase = (self.phase + len(values)) % self.stride
         self.thinned_rows += len(values) - len(picked)
         return picked
@@ -76,6 +94,8 @@ class Thinning:
         for ``WAIT`` values read, so a change in the data is acted on soon."""
         before = self.thinned_rows
         picked = self.pick(raw)
+        if self.stride == STOPPED:
+            return None
         if self.stride == 1 and not self.pending:
             return picked
         self.pending.extend(picked)
@@ -98,8 +118,16 @@ class Thinning:
             return
         if total < self.floor:
             return
+        if self.early:
+            self.stride = STOPPED
+            return
         self.at_stride += examined
         if self.stride == 1 or self.at_stride >= self.floor:
             self.stride = min(MAX_STRIDE, self.stride * GROWTH)
             self.widest = max(self.widest, self.stride)
             self.at_stride = 0
+
+
+def early_stop(exhaustive: bool) -> Thinning | None:
+    """The settling of a sampled scan: none with ``--exhaustive`` (every sampled value)."""
+    return None if exhaustive else Thinning(EARLY, early=True)

@@ -14,20 +14,22 @@ from conftest import PG_HOST, ROOT
 
 pytestmark = pytest.mark.postgres
 
-SCAN_FIGURES = ("small_tables", "sampled_all", "mem_100", "mem_1000", "full")
-FIGURES = ("help", "read", "presidio_batch1", "presidio_analyze", "presidio_batch64", *SCAN_FIGURES)
+SCAN_FIGURES = ("small_tables", "sampled_all", "mem_100", "mem_1000", "full", "exhaustive")
+PRESIDIO = ("presidio_batch1", "presidio_analyze", "presidio_batch64")
+FIGURES = ("help", "read", *PRESIDIO, "sparse", "logs", *SCAN_FIGURES)
 TINY = {
     "--rows": 300,
     "--tables": 5,
-    "--small-scale": 5,
+    "--small-scale": 20,  # at 5 % spaCy reads two of twelve product names as people
     "--presidio-cells": 120,
     "--help-runs": 2,
     "--profile": 3,
     "--full-timeout": 300,
     "--scale-timeout": 300,
     "--timeout": 300,
+    "--log-mb": 0.2,
 }
-LABELS = ("(a) ", "(b) ", "(c) ", "(d) ", "(e) ", "(f) ", "(g) ", "targets:", "by own time")
+LABELS = ("(a) ", "(b) ", "(c) ", "(d) ", "(e) ", "(f) ", "(g) ", "(h) ", "(i) ", "targets:", "by own time")
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +43,9 @@ def bench(pg_admin: sa.Engine, tmp_path_factory: pytest.TempPathFactory) -> tupl
         "--json": out / "figures.json",
         "--markdown": out / "figures.md",
         **TINY,
+        "--no-real": None,
     }
-    args = [str(x) for pair in options.items() for x in pair]
+    args = [str(x) for pair in options.items() for x in pair if x is not None]
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.perf", *args],
         cwd=ROOT,
@@ -79,6 +82,9 @@ def test_every_figure_is_measured(bench: tuple[str, dict, str, str]) -> None:
         assert figs[key]["personal"] > 0 and figs[key]["recall"] is not None, key
         assert figs[key]["vs_presidio"] is not None, key
     assert figs["full"]["vs_read"] is not None
+    # every planted e-mail and card is reported (the run would have exited 1 otherwise)
+    assert figs["sparse"]["planted"] == {"EMAIL_ADDRESS": [20, 20], "CREDIT_CARD": [20, 20]}
+    assert figs["exhaustive"]["examined"] >= 0.9 * figs["exhaustive"]["cells"]  # every non-null value
     assert {t["target"].split()[0] for t in doc["targets"]} >= {"full", "default", "piscan", "peak"}
     assert set(doc["machine"]) >= {"cpu", "ram", "python", "postgresql"}
 
@@ -90,3 +96,11 @@ def test_drops_its_databases(bench: tuple[str, dict, str, str], pg_admin: sa.Eng
             sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": f"{db}%"}
         )
         assert names.fetchall() == []
+
+
+def test_a_false_positive_or_a_missed_planted_value_is_a_failure() -> None:
+    from benchmarks.perf.figures import Figure, wrong
+
+    assert wrong(Figure("x", "x", false_pos=0, planted={"EMAIL_ADDRESS": [20, 20]})) == []
+    assert wrong(Figure("x", "x", false_pos=1))
+    assert wrong(Figure("x", "x", false_pos=0, planted={"CREDIT_CARD": [19, 20]}))

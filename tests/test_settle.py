@@ -113,3 +113,37 @@ def test_full_scan_thins_settled_columns_and_says_so(cli, pg_admin) -> None:
         assert not any("verdict settled" in n["message"] for n in every["notes"])
     finally:
         drop()
+
+
+def test_full_scan_reports_a_few_planted_values_anywhere(cli, pg_admin) -> None:
+    """Three e-mails and three card numbers in 30,000 notes: thinning looks at a sample, the sweep
+    at every value; a sampled scan keeps its share bars, and digits inside digests are no cards."""
+    url, drop = new_pg_database(pg_admin)
+    try:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("CREATE TABLE tickets (id int, body text, digest text)"))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO tickets SELECT i, CASE "
+                    "WHEN i IN (7001, 17001, 29001) THEN 'reach me at pat' || i || '@example.org' "
+                    "WHEN i IN (9001, 19001, 29501) THEN 'card 4111 1111 1111 1111 on file' "
+                    "ELSE 'order ' || i || ' shipped' END, md5(i::text) || md5((i + 1)::text) "
+                    "FROM generate_series(1, 30000) i"
+                )
+            )
+        engine.dispose()
+        doc = _scan(cli, url)
+        found = {(r["location"], r["entity"]): r for r in doc["results"]}
+        assert found[("public.tickets.body", "EMAIL_ADDRESS")]["matches"] == 3
+        assert found[("public.tickets.body", "CREDIT_CARD")]["matches"] == 3
+        assert not [k for k in found if k[0] != "public.tickets.body"]
+        notes = {n["location"]: n["message"] for n in doc["notes"]}
+        assert "pattern-checked for" in notes["public.tickets.body"]
+        assert "not pattern-checked: digests" in notes["public.tickets.digest"]
+        sampled = cli("scan", url, "-f", "json", "-q", "--fail-on", "never")
+        assert json.loads(sampled.stdout)["results"] == []  # three in 30,000: below every share bar
+    finally:
+        drop()

@@ -29,6 +29,7 @@ class Figure:
     rss_trace: tuple[tuple[float, float], ...] = ()  # (seconds, RSS MB) once a second, for long runs
     tree_pss_mb: float | None = None  # largest summed PSS of piscan and its worker processes
     examined: int | None = None  # values piscan's detectors examined (the rest were read only)
+    planted: dict[str, list[int]] = field(default_factory=dict)  # entity -> [reported matches, planted]
 
     @property
     def cells_per_s(self) -> float | None:
@@ -119,3 +120,20 @@ def _listing(paths: list[str], limit: int = 6) -> str:
     """``table.column, ...`` with a count of the rest."""
     more = f" (+{len(paths) - limit} more)" if len(paths) > limit else ""
     return ", ".join(p.split(".", 1)[1] for p in paths[:limit]) + more
+
+
+def matches_at(report: dict[str, Any], location: str) -> dict[str, int]:
+    """entity -> matches reported at one ``schema.table.column`` location."""
+    return {r["entity"]: int(r["matches"]) for r in report.get("results", []) if r["location"] == location}
+
+
+def wrong(fig: Figure) -> list[str]:
+    """What makes a figure a correctness failure: a column reported that holds nothing personal,
+    a planted value not found, or a scan that did not finish."""
+    out = []
+    if fig.false_pos:
+        out.append(f"{fig.false_pos} false-positive column(s)")
+    for entity, (found, planted) in fig.planted.items():
+        if found != planted:
+            out.append(f"{entity}: {found} of {planted} planted values reported")
+    return out

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from benchmarks.perf import figures as F
 from benchmarks.perf.figures import Figure
-from benchmarks.perf.generate import PERSONAL_TABLE, SMALL_SCHEMA
+from benchmarks.perf.generate import PERSONAL_TABLE, SMALL_SCHEMA, SPARSE_TABLE
 from benchmarks.perf.measure import Run, run
 
 PISCAN = ["-m", "piscan", "scan"]
@@ -56,6 +56,109 @@ def full_scan(target: Target, table: str, timeout: float, key: str = "full", lab
     label = label or f"(b) piscan --full, {table}"
     extra = ["--full", "-i", f"public.{table}"]
     return piscan(key, label, target, extra, timeout, f"public.{table}.", trace=True)
+
+
+def sparse_scan(target: Target, rows: int, timeout: float) -> Figure:
+    """(h) ``--full`` on the free-text table with planted e-mails and cards: all must be reported."""
+    from benchmarks.perf.values import PLANTED
+
+    label = f"(h) piscan --full, {SPARSE_TABLE} ({PLANTED} e-mails, {PLANTED} cards planted)"
+    extra = ["--full", "-i", f"public.{SPARSE_TABLE}"]
+    result = run([*PISCAN, target.url, *QUIET, *extra], timeout, trace=True)
+    fig = F.from_run("sparse", label, result)
+    report = F.piscan_report(result)
+    emails, cards = planted_counts(rows)
+    found = F.matches_at(report, f"public.{SPARSE_TABLE}.body") if report else {}
+    fig.planted = {
+        "EMAIL_ADDRESS": [found.get("EMAIL_ADDRESS", 0), emails],
+        "CREDIT_CARD": [found.get("CREDIT_CARD", 0), cards],
+    }
+    if report is not None:
+        fig.cells = F.scanned_cells(report)
+        fig.examined = F.examined_values(report)
+        others = sorted(set(found) - set(fig.planted))
+        if others:
+            fig.notes.append(f"also reported: {', '.join(others)}")
+    for entity, (got, planted) in fig.planted.items():
+        fig.notes.append(f"{entity}: {got} of {planted} planted values reported")
+    return fig
+
+
+def planted_counts(rows: int) -> tuple[int, int]:
+    """How many e-mails and cards the generator planted in a table of ``rows`` rows."""
+    from benchmarks.perf.values import planted_rows
+
+    emails, cards = planted_rows(rows)
+    return len(emails), len(cards)
+
+
+def exhaustive(target: Target, table: str, timeout: float) -> Figure:
+    """(i) ``--full --exhaustive``: every value through every detector, NER included."""
+    label = f"(i) piscan --full --exhaustive, {table}"
+    extra = ["--full", "--exhaustive", "-i", f"public.{table}"]
+    return piscan("exhaustive", label, target, extra, timeout, f"public.{table}.", trace=True)
+
+
+REAL_DATASET = "northwind"
+
+
+def real_schema(timeout: float, dataset: str = REAL_DATASET) -> Figure | None:
+    """(j) The default sampled scan of a real sample database from the shared corpora, loaded
+    into PostgreSQL by the quality harness's loader; None when the corpora are not there."""
+    import tempfile
+    from pathlib import Path
+
+    from benchmarks.quality.real.datasets import RECIPES, corpora_root
+    from benchmarks.quality.real.load import loaded
+
+    if not (corpora_root() / "databases").is_dir():
+        return None
+    label = f"(j) piscan sampled scan, real schema ({dataset})"
+    with tempfile.TemporaryDirectory() as tmp, loaded(RECIPES[dataset], "postgresql", Path(tmp)) as url:
+        result = run([*PISCAN, url, *QUIET], timeout, trace=True)
+    fig = F.from_run("real_schema", label, result)
+    report = F.piscan_report(result)
+    if report is not None:
+        fig.cells = F.scanned_cells(report)
+        fig.examined = F.examined_values(report)
+        tables = {c["location_parts"][1] for c in report.get("coverage", []) if c.get("location_parts")}
+        fig.notes.append(f"{len(tables)} tables, {len(report.get('results', []))} findings")
+    return fig
+
+
+LOG_TARGET_MB = 5000  # the issue's 5 GB access log
+LOG_TARGET_S = 600
+
+
+def log_scan(megabytes: float, timeout: float) -> Figure:
+    """(k) ``--full`` on a generated access log of ``megabytes`` MB, against ``wc -l`` on it;
+    the time for the 5 GB target is extrapolated from the MB/s when the log is smaller."""
+    import subprocess
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from benchmarks.memory_files import write_log
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "logs"
+        folder.mkdir()
+        log = folder / "access.log"
+        lines = write_log(log, megabytes)
+        size_mb = log.stat().st_size / 1e6
+        started = time.perf_counter()
+        subprocess.run(["wc", "-l", str(log)], check=True, capture_output=True)
+        wc = time.perf_counter() - started
+        result = run([*PISCAN, str(folder), *QUIET, "--full"], timeout, trace=True)
+    fig = F.from_run("logs", f"(k) piscan --full, {size_mb:,.1f} MB access log", result)
+    fig.cells = lines
+    if result.wall and not result.timed_out:
+        rate = size_mb / result.wall
+        fig.notes.append(
+            f"{rate:.2f} MB/s ({lines / result.wall:,.0f} lines/s); wc -l {size_mb / wc:,.0f} MB/s "
+            f"({result.wall / wc:,.0f}x slower); 5 GB would take {LOG_TARGET_MB / rate / 60:,.1f} min"
+        )
+    return fig
 
 
 def small_tables(target: Target, timeout: float) -> Figure:

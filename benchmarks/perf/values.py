@@ -230,3 +230,32 @@ def spec(name: str) -> ColumnSpec:
     """The ColumnSpec of a named maker."""
     sql_type, personal, make = MAKERS[name]
     return ColumnSpec(name, sql_type, personal, make)
+
+
+PLANTED = 20  # e-mail addresses and card numbers each, planted in the sparse table's free text
+PLANTED_EMAIL = "Customer wrote from {email} about ticket {n}; closed."
+PLANTED_CARD = "Customer read out the card {card} on the phone, ticket {n}."
+
+
+def planted_rows(rows: int, count: int = PLANTED) -> tuple[frozenset[int], frozenset[int]]:
+    """Row ids (1-based) of the planted e-mails and cards: evenly spread, never the same row."""
+    step = max(1, rows // (2 * count))
+    emails = frozenset(1 + (2 * k) * step for k in range(count) if 1 + (2 * k) * step <= rows)
+    cards = frozenset(1 + (2 * k + 1) * step for k in range(count) if 1 + (2 * k + 1) * step <= rows)
+    return emails, cards
+
+
+def sparse_spec(rows: int) -> ColumnSpec:
+    """Business free text with ``PLANTED`` e-mails and cards spread over ``rows`` rows."""
+    emails, cards = planted_rows(rows)
+
+    def make(r: random.Random, i: int) -> str | None:
+        if i in emails:
+            return PLANTED_EMAIL.format(email=_email(r, i), n=100_000 + i)
+        if i in cards:
+            return PLANTED_CARD.format(card=_card(r), n=100_000 + i)
+        if r.random() < 0.08:
+            return None
+        return r.choice(PLAIN_NOTES).format(p=r.choice(PRODUCTS), n=100_000 + i)
+
+    return ColumnSpec("body", "text", True, make)

@@ -18,6 +18,8 @@ from piscan.model import Skipped
 from piscan.outcome import Outcome
 from piscan.run.tally import FieldTally, PartialTally
 from piscan.sources.base import Container
+from piscan.sweep import note as sweep_note
+from piscan.sweep import sparse_findings
 
 
 def finish(partials: Iterable[PartialTally], config: Any) -> Outcome:
@@ -109,11 +111,15 @@ def _together(fields: list[tuple[str, FieldTally]], config: Any, out: Outcome) -
             " (a lookup list)"
         )
         out.notes.append(Skipped(location.source, location.container, message))
-    by_key = {key: found for (key, _), found in zip(fields, judged, strict=True)}
+    by_key = {}
+    for (key, fld), found in zip(fields, judged, strict=True):
+        if config.sql.full_scan:  # a sparse entity found in any value of any unit (piscan.sweep)
+            found = found + sparse_findings(fld.tally, fld.sweep, {f.entity for f in found})
+        by_key[key] = found
     shown_by_paths: dict[str, set[str]] = {}
-    for (_key, fld), found in zip(fields, judged, strict=True):
+    for key, fld in fields:
         if fld.parent is not None:
-            shown_by_paths.setdefault(fld.parent, set()).update(f.entity for f in found)
+            shown_by_paths.setdefault(fld.parent, set()).update(f.entity for f in by_key[key])
     for key, fld in fields:
         findings = by_key[key]
         if key in shown_by_paths:  # a JSON column keeps only what no field path shows on its own
@@ -123,13 +129,24 @@ def _together(fields: list[tuple[str, FieldTally]], config: Any, out: Outcome) -
         out.findings.extend(findings)
         out.coverage.append(fld.tally.coverage(findings))
         if fld.thinned:
-            examined = fld.tally.sampled
-            message = (
-                f"full scan: verdict settled, {examined:,} of {examined + fld.thinned:,} non-null "
-                f"values examined (thinned up to 1 in {fld.widest}; --exhaustive examines all)"
-            )
             location = fld.tally.location
-            out.notes.append(Skipped(location.source, location.path, message))
+            out.notes.append(Skipped(location.source, location.path, _settled(fld)))
+
+
+def _settled(fld: FieldTally) -> str:
+    """The note of a location whose settled verdict spared examining some of its values."""
+    examined = fld.tally.sampled
+    if fld.early:
+        return (
+            f"sampled scan: verdict settled, {examined:,} of {examined + fld.thinned:,} sampled "
+            "non-null values examined (--exhaustive examines all)"
+        )
+    message = (
+        f"full scan: verdict settled, {examined:,} of {examined + fld.thinned:,} non-null "
+        f"values examined (thinned up to 1 in {fld.widest}; --exhaustive examines all)"
+    )
+    swept = sweep_note(fld.tally, fld.sweep)
+    return f"{message}; {swept}" if swept else message
 
 
 def _each(fields: list[tuple[str, FieldTally]], config: Any, out: Outcome) -> None:

@@ -2,10 +2,11 @@
 
 What differs between a table and a file comes from the data, not from asking which source it is:
 columns the container declares are seeded with their table's name evidence, split into JSON field
-paths and thinned in full scans (piscan.settle); fields found while reading (``Batch.columns``)
-count the rows of their unit (a file or an archive member) and, where the batch gives lines,
-the first line of each entity; the container's class says whether binaries go to the media
-detector. Findings are not computed here: a table's need every column (piscan.run.merge).
+paths and settled (piscan.settle: full scans thin a settled column and sweep what they skip for
+the sparse entities, piscan.sweep; sampled scans stop examining it); fields found while reading
+(``Batch.columns``) count the rows of their unit (a file or an archive member) and, where the
+batch gives lines, the first line of each entity; the container's class says whether binaries go
+to the media detector. Findings are not computed here: a table's need every column (piscan.run.merge).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from piscan import interrupt, nested
+from piscan import interrupt, nested, sweep
 from piscan.aggregate import ColumnTally
 from piscan.detectors.names import context_words, name_hits
 from piscan.detectors.topics import PROSE_FORMATS, TopicTally
@@ -25,7 +26,7 @@ from piscan.model import Column, Detection, Skipped, ValueKind
 from piscan.records import Prepared, normalize, prepare
 from piscan.run.tally import FieldTally, PartialTally
 from piscan.run.units import Unit
-from piscan.settle import Thinning
+from piscan.settle import EARLY, Thinning, early_stop
 from piscan.sources.base import Batch, Container, Source
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class Detects(Protocol):
     """What the pipeline needs of a scanner: its settings and its detectors (piscan.scan.Scanner)."""
 
     config: Any  # piscan.scan.ScanConfig
+    presidio: Any  # piscan.detectors.presidio.PresidioDetector: the sweep's recognizers
 
     def detect(
         self, tally: ColumnTally, column: Column, prepared: Prepared, media: bool = False
@@ -48,7 +50,7 @@ class _Col:
 
     key: str
     tally: FieldTally
-    thinning: Thinning | None  # None: examine every value read
+    thinning: Thinning | None  # None: examine every value read (full scans: thin; sampled: stop early)
     json: bool | None = None  # holds JSON documents (None: not decided before a value was seen)
     fields: dict[str, _Col] = field(default_factory=dict)  # a JSON column's field paths
 
@@ -140,7 +142,7 @@ class _Reader:
         table = container.parts[-1] if container.parts else ""
         names = tuple(c.name for c in container.columns)
         return {
-            c.name: _Col(
+            c.name: self._settling(
                 c.name,
                 FieldTally(
                     ColumnTally(
@@ -151,14 +153,17 @@ class _Reader:
                     ),
                     c,
                 ),
-                self._thinning(),
             )
             for c in container.columns
         }
 
-    def _thinning(self) -> Thinning | None:
+    def _settling(self, key: str, fld: FieldTally, json: bool | None = None) -> _Col:
+        """A declared column or field path: full scans thin it once settled and sweep what thinning
+        skips (piscan.sweep); sampled scans stop examining it once settled (piscan.settle)."""
         sql = self.scanner.config.sql
-        return Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else None
+        thinning = Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else early_stop(sql.exhaustive)
+        fld.sweep = sweep.attach(thinning, self.max_chars)
+        return _Col(key, fld, thinning, json=json)
 
     def add(self, batch: Batch, out: PartialTally) -> None:
         """Count one batch."""
@@ -198,8 +203,18 @@ class _Reader:
         if lines is not None:
             self._examine_lines(col, raw, lines)
             return
+        if col.thinning and col.thinning.early and len(raw) > EARLY:  # settle within the sample
+            for at in range(0, len(raw), EARLY):
+                self._take(col, min(EARLY, rows - at) if at < rows else 0, raw[at : at + EARLY])
+            return
+        self._take(col, rows, raw)
+
+    def _take(self, col: _Col, rows: int, raw: list[object]) -> None:
+        """Examine what settling picks of ``raw``; the sweep gets what thinning skips."""
         values = col.thinning.take(raw) if col.thinning else raw
-        if values is None:  # thinned values gathering into a batch: count the rows only
+        if col.tally.sweep is not None and col.thinning is not None:
+            sweep.step(self.scanner.presidio, col.tally.sweep, col.thinning, col.tally.tally)
+        if values is None:  # thinned values gathering into a batch (or a stopped column): rows only
             col.tally.tally.add(rows, 0, [], ())
             return
         self._examine(col, rows, values)
@@ -219,8 +234,8 @@ class _Reader:
         column = nested.field_column(parent.tally.column, path)
         location = nested.field_location(parent.tally.tally.location, path)
         tally = ColumnTally(location, tuple(name_hits(column)), context=context_words(column))
-        key = f"{parent.key}#{path}"
-        return _Col(key, FieldTally(tally, column, parent=parent.key), self._thinning(), json=False)
+        fld = FieldTally(tally, column, parent=parent.key)
+        return self._settling(f"{parent.key}#{path}", fld, json=False)
 
     def _examine(self, col: _Col, rows: int, values: list[object]) -> None:
         fld = col.tally
@@ -246,10 +261,12 @@ class _Reader:
                 fld.first[d.entity] = line
 
     def flush(self) -> None:
-        """What thinning gathered but had not examined yet."""
+        """What thinning gathered but had not examined yet, and what the sweep had not checked."""
         for col in self._all():
             if col.thinning and col.thinning.pending:
                 self._examine(col, 0, col.thinning.flush())
+            if col.tally.sweep is not None and col.thinning is not None:
+                sweep.step(self.scanner.presidio, col.tally.sweep, col.thinning, col.tally.tally, final=True)
 
     def _all(self) -> Iterator[_Col]:
         """Every location and, after a JSON column, its field paths."""
@@ -267,6 +284,9 @@ class _Reader:
                 fld.tally.rows = self.unit_rows.get(fld.unit, 0)
             if col.thinning:
                 fld.thinned, fld.widest = col.thinning.thinned_rows, col.thinning.widest
+                fld.early = col.thinning.early
+            if fld.sweep is not None:  # a read that failed part-way: unchecked values never travel
+                fld.sweep.pending.clear()
             out[col.key] = fld
         return out
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from piscan.aggregate import ColumnTally
 from piscan.detectors.topics import TopicTally
 from piscan.model import Column, Skipped
 from piscan.run.units import Unit
 from piscan.sources.base import Container
+
+if TYPE_CHECKING:  # the sweep's module loads Presidio: a tally need not
+    from piscan.sweep import Sweep
 
 
 @dataclass
@@ -24,6 +28,8 @@ class FieldTally:
     topics: TopicTally | None = None  # the whole text of a prose file: what it is about
     thinned: int = 0  # full scans: non-null values read but not examined (piscan.settle)
     widest: int = 1  # the widest thinning stride used
+    sweep: Sweep | None = None  # full scans: what thinning skipped, pattern-checked (piscan.sweep)
+    early: bool = False  # a sampled scan: examining stopped once the verdict was settled
 
     def merge(self, other: FieldTally) -> FieldTally:
         """This location's counts followed by a later unit's."""
@@ -39,7 +45,16 @@ class FieldTally:
             topics if topics is not None else other.topics,
             self.thinned + other.thinned,
             max(self.widest, other.widest),
+            _merged_sweep(self.sweep, other.sweep),
+            self.early or other.early,
         )
+
+
+def _merged_sweep(a: Sweep | None, b: Sweep | None) -> Sweep | None:
+    """Two units' sweeps of one location, ``a`` first (either may have examined every value)."""
+    if a is None or b is None:
+        return a or b
+    return a.merge(b)
 
 
 def merge_topics(a: TopicTally, b: TopicTally) -> TopicTally:
