@@ -43,7 +43,9 @@ def _backends(admin: sa.Engine, url: str) -> list[int]:
     if url.startswith("postgresql"):
         # a server-side cursor shows its DECLARE, then its FETCHes
         query = (
+            # an idle connection keeps its last query's text: only one still streaming counts
             "SELECT pid FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"
+            " AND state <> 'idle'"
             " AND ((strpos(query, :needle) > 0 AND strpos(query, 'count') = 0) OR query LIKE 'FETCH%')"
         )
     else:
@@ -72,7 +74,9 @@ def _killer(admin: sa.Engine, url: str, kills: int, killed: list[float]) -> thre
         while len(killed) < kills and time.monotonic() < deadline:
             fresh = [b for b in _backends(admin, url) if b not in seen]
             if fresh:
-                time.sleep(0.3)  # let some batches through first
+                # let some batches through first; a resumed read has fewer rows left, so the
+                # second kill comes sooner, or the read could end before it lands
+                time.sleep(0.3 if not killed else 0.02)
                 _kill(admin, url, fresh[0])
                 seen.add(fresh[0])
                 killed.append(time.monotonic())
