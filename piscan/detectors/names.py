@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from piscan.catalog import catalog
 from piscan.detectors.shapes import shape_of
@@ -152,17 +154,20 @@ def table_rules() -> tuple[TableRule, ...]:
     known = catalog()
     rules = []
     for i, raw in enumerate(_data().get("table_rules", [])):
-        _check_entity(path, f"table_rules.{i}.entity", raw["entity"], known)
-        unless = raw.get("unless")
-        rules.append(
-            TableRule(
-                entity=raw["entity"],
-                table=_compile(path, f"table_rules.{i}.table", raw["table"]),
-                column=_compile(path, f"table_rules.{i}.column", raw["column"]),
-                unless=_compile(path, f"table_rules.{i}.unless", unless) if unless else None,
-            )
-        )
+        rules.append(TableRule(**_table_rule_fields(path, f"table_rules.{i}", raw, known)))
     return tuple(rules)
+
+
+def _table_rule_fields(path: Path, key: str, raw: dict, known: dict) -> dict[str, Any]:
+    """The entity and compiled patterns every rule read through its table has (checked)."""
+    _check_entity(path, f"{key}.entity", raw["entity"], known)
+    unless = raw.get("unless")
+    return {
+        "entity": raw["entity"],
+        "table": _compile(path, f"{key}.table", raw["table"]),
+        "column": _compile(path, f"{key}.column", raw["column"]),
+        "unless": _compile(path, f"{key}.unless", unless) if unless else None,
+    }
 
 
 @cache
@@ -172,15 +177,9 @@ def domain_rules() -> tuple[DomainRule, ...]:
     known = catalog()
     rules = []
     for i, raw in enumerate(_data().get("domain_rules", [])):
-        key = f"domain_rules.{i}"
-        _check_entity(path, f"{key}.entity", raw["entity"], known)
-        unless = raw.get("unless")
         rules.append(
             DomainRule(
-                entity=raw["entity"],
-                table=_compile(path, f"{key}.table", raw["table"]),
-                column=_compile(path, f"{key}.column", raw["column"]),
-                unless=_compile(path, f"{key}.unless", unless) if unless else None,
+                **_table_rule_fields(path, f"domain_rules.{i}", raw, known),
                 kinds=frozenset(ValueKind(k) for k in raw.get("kinds", [k.value for k in ValueKind])),
             )
         )
