@@ -105,8 +105,17 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     port, web = free_port(), free_port()
     master_cls = "org.apache.spark.deploy.master.Master"
     procs = [
-        _java(env, master_cls, "--host", "127.0.0.1", "--port", str(port), "--webui-port", str(web),
-              log=work / "master.log")
+        _java(
+            env,
+            master_cls,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--webui-port",
+            str(web),
+            log=work / "master.log",
+        )
     ]
     master = f"spark://127.0.0.1:{port}"
     found = Cluster(master, f"http://127.0.0.1:{web}", procs, work)
@@ -114,9 +123,22 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         _wait(lambda: _answers(found), 60, "the Spark master did not start", found)
         for n in range(2):
             procs.append(
-                _java(env, "org.apache.spark.deploy.worker.Worker", master, "--host", "127.0.0.1",
-                      "--cores", "1", "--memory", "1g", "--webui-port", str(free_port()),
-                      "--work-dir", str(work / f"worker{n}"), log=work / f"worker{n}.log")
+                _java(
+                    env,
+                    "org.apache.spark.deploy.worker.Worker",
+                    master,
+                    "--host",
+                    "127.0.0.1",
+                    "--cores",
+                    "1",
+                    "--memory",
+                    "1g",
+                    "--webui-port",
+                    str(free_port()),
+                    "--work-dir",
+                    str(work / f"worker{n}"),
+                    log=work / f"worker{n}.log",
+                )
             )
         _wait(lambda: found.alive_workers() == 2, 90, "the Spark workers did not register", found)
         yield found
@@ -223,9 +245,18 @@ def connect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connect
     args = [a for k, v in conf.items() for a in ("--conf", f"{k}={v}")]
     log = (work / "server.log").open("wb")
     proc = subprocess.Popen(
-        [str(home / "bin" / "spark-submit"), "--master", "local[2,3]", "--class",
-         "org.apache.spark.sql.connect.service.SparkConnectServer", *args],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=work,
+        [
+            str(home / "bin" / "spark-submit"),
+            "--master",
+            "local[2,3]",
+            "--class",
+            "org.apache.spark.sql.connect.service.SparkConnectServer",
+            *args,
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=work,
     )
     try:
         deadline = time.monotonic() + 180
