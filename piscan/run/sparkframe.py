@@ -35,10 +35,10 @@ def tally_frame(source: Any, job: Any, unit: Any, attempts: int) -> PartialTally
 
     frame = source.frame(unit.container, F.input_file_name().alias(FILE))
     task = partial(tally_batches, job, unit, source.public, attempts)
-    rows = sorted(frame.mapInArrow(task, SCHEMA).collect(), key=lambda row: (row[0], row[1]))
-    partials = [pickle.loads(row[2]) for row in rows]
-    if not partials:  # no partition at all (an empty table): the columns' names still count
-        partials = [tally_batches_here(job, unit, source.public, iter(()))]
+    rows = frame.mapInArrow(task, SCHEMA).collect()
+    if not rows:  # no partition at all (an empty table): one empty one, so names still count
+        rows = frame.sparkSession.range(0, numPartitions=1).mapInArrow(task, SCHEMA).collect()
+    partials = [pickle.loads(row[2]) for row in sorted(rows, key=lambda row: (row[0], row[1]))]
     return reduce(PartialTally.merge, partials)
 
 
