@@ -13,6 +13,10 @@ Why units and not a DataFrame per source: a unit is read by the very code a loca
 the executors over its own driver with every local promise (read-only session, statement
 timeout, quoted identifiers); lake part files are read with pyarrow in the Python workers
 (piscan.sources.lake), which needs no Hadoop connector for S3 on the executors.
+
+Two other shapes of a unit's job: a ``spark-table:`` catalog table is a DataFrame that the
+executors tally through ``mapInArrow`` (piscan.run.sparkframe); on Spark Connect, which has no
+SparkContext and no RDDs, a unit is a one-row DataFrame through ``mapInArrow``.
 """
 
 from __future__ import annotations
@@ -188,7 +192,7 @@ class SparkExecutor:
 
     def _one(self, rdd: Any, task: Any, position: int, unit: Any) -> Any:
         """One unit as its own Spark job, described by the unit's safe description."""
-        if self.connect:  # a tag, not a description: Connect has no setJobDescription
+        if self.connect:  # Connect has no setJobDescription: jobs show the server's own
             return task(unit)
         sc = self.session.sparkContext
         sc.setJobDescription(f"piscan: {_describe(unit)}")
