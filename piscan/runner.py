@@ -156,9 +156,10 @@ def prepare(settings: dict[str, Any], outputs: tuple[str | Path | None, ...] = (
 
     config = build_config(settings)
     if config.engine == "spark":
-        from piscan.run.clusterconf import check_available
+        from piscan.run.clusterconf import check_available, use
 
         check_available(config.spark)
+        use(config.spark)  # spark-table: targets list the catalog with the scan's session
     for output in outputs:
         check_output(output)
     check_targets(config)

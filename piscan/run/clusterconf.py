@@ -17,6 +17,7 @@ LOCAL_MASTER = "local[*]"
 # Spark settings whose value is a secret: spark.hadoop.fs.s3a.secret.key, ...password, ...token
 _SECRET_KEY = re.compile(r"(pass(word|wd)?|secret|token|credential|(access|private|auth)[._-]?key)", re.I)
 REDACTED = "***"
+_CHOSEN: list[SparkSettings] = []  # the settings this process scans with (use()), for spark-table:
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,14 @@ def check_available(settings: SparkSettings) -> None:
         raise UsageError(
             "--engine spark needs Java 17 (java on PATH or JAVA_HOME): e.g. openjdk-17-jre-headless"
         )
+
+
+def use(settings: SparkSettings) -> None:
+    """Record the Spark settings of this process's scan: a ``spark-table:`` source opens its
+    session with them when it lists the catalog (the engine's executor reuses that session)."""
+    _CHOSEN[:] = [settings]
+
+
+def chosen() -> SparkSettings | None:
+    """The settings recorded by ``use`` (None: the scan does not run on Spark)."""
+    return _CHOSEN[0] if _CHOSEN else None

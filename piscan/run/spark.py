@@ -13,6 +13,10 @@ Why units and not a DataFrame per source: a unit is read by the very code a loca
 the executors over its own driver with every local promise (read-only session, statement
 timeout, quoted identifiers); lake part files are read with pyarrow in the Python workers
 (piscan.sources.lake), which needs no Hadoop connector for S3 on the executors.
+
+Two other shapes of a unit's job: a ``spark-table:`` catalog table is a DataFrame that the
+executors tally through ``mapInArrow`` (piscan.run.sparkframe); on Spark Connect, which has no
+SparkContext and no RDDs, a unit is a one-row DataFrame through ``mapInArrow``.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from piscan.run.clusterconf import SparkSettings
 from piscan.sources.credentials import redact_text
 
 log = logging.getLogger(__name__)
+CONNECT_JOBS = 2  # units run at once per assumed core on Spark Connect (its cores are not visible)
 ATTEMPTS = 3  # spark.task.maxFailures unless the user sets it: two retries, then skipped
 _LOCAL = re.compile(r"^local(\[(\d+|\*)\])?$")
 _LOG4J = Path(__file__).with_name("log4j2-quiet.properties")
@@ -50,6 +55,7 @@ def build_session(settings: SparkSettings) -> Any:
     conf = dict(settings.conf)
     builder = SparkSession.builder.appName("piscan")
     if settings.connect():
+        reach(master)  # the client would retry a dead address for minutes before it says so
         return builder.remote(master).getOrCreate()
     attempts = conf.get("spark.task.maxFailures", str(ATTEMPTS))
     local = _LOCAL.match(master)
@@ -77,6 +83,20 @@ def build_session(settings: SparkSettings) -> Any:
     return session
 
 
+def reach(remote: str, seconds: float = 10.0) -> None:
+    """A Spark Connect address that takes a TCP connection, else one usage error line."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(remote.split(";", 1)[0])  # sc://host:port/;token=...: parameters after ';'
+    try:
+        with socket.create_connection((where.hostname or "localhost", where.port or 15002), seconds):
+            pass
+    except OSError as exc:
+        shown = redact_text(remote.split(";", 1)[0])
+        raise UsageError(f"cannot reach Spark Connect at {shown}: {exc.strerror or exc}") from None
+
+
 def _keep_handler(handler: Any) -> None:
     """SparkContext installs its own SIGINT handler; piscan's (piscan.interrupt) records the
     signal so a Ctrl-C swallowed somewhere is raised again, and the executor cancels the jobs."""
@@ -86,13 +106,23 @@ def _keep_handler(handler: Any) -> None:
 
 def attempts_of(session: Any) -> int:
     """How many times Spark runs a failing task: local[N,F]'s F, else spark.task.maxFailures."""
-    sc = session.sparkContext
-    local = re.match(r"^local\[[^,\]]+,(\d+)\]$", sc.master)
+    if is_connect(session):  # no SparkContext here: the server's settings say it
+        master = session.conf.get("spark.master", "")
+        failures = session.conf.get("spark.task.maxFailures", "4")
+    else:
+        master = session.sparkContext.master
+        failures = session.sparkContext.getConf().get("spark.task.maxFailures", "4")
+    local = re.match(r"^local\[[^,\]]+,(\d+)\]$", master)
     if local:
         return int(local.group(1))
-    if sc.master.startswith("local"):
+    if master.startswith("local"):
         return 1
-    return int(sc.getConf().get("spark.task.maxFailures", "4"))
+    return int(failures)
+
+
+def is_connect(session: Any) -> bool:
+    """A Spark Connect session (sc://): the DataFrame API only, no SparkContext, no RDDs."""
+    return type(session).__module__.startswith("pyspark.sql.connect")
 
 
 _SESSIONS: dict[SparkSettings, Any] = {}  # one SparkSession per process, reused by every source
@@ -112,10 +142,12 @@ class SparkExecutor:
         self, scanner: Any = None, source: Any = None, *, session: Any = None, concurrency: int | None = None
     ) -> None:
         self.public = getattr(source, "public", "")
+        self.source = source
         self.session = session or session_for(scanner.config.spark)
-        sc = self.session.sparkContext
+        self.connect = is_connect(self.session)
         self.attempts = attempts_of(self.session)
-        self.concurrency = concurrency or max(2, 2 * sc.defaultParallelism)
+        cores = CONNECT_JOBS if self.connect else self.session.sparkContext.defaultParallelism
+        self.concurrency = concurrency or max(2, 2 * cores)
 
     def run(self, job: Any, units: Sequence[Any]) -> Iterator[Any]:
         """Partials in unit order; on Ctrl-C the running jobs are cancelled, the finished units'
@@ -123,9 +155,14 @@ class SparkExecutor:
         units = list(units)
         if not units:
             return
-        sc = self.session.sparkContext
-        rdd = sc.parallelize(units, len(units))  # one partition per unit, in plan order
-        task = partial(run_units, job, self.attempts)
+        if hasattr(self.source, "frame"):  # a table Spark reads itself: a DataFrame per unit
+            rdd, task = None, partial(_frame_unit, self.source, job, self.attempts)
+        elif self.connect:  # Spark Connect has no RDDs: a one-row DataFrame per unit
+            rdd, task = None, partial(_connect_unit, self.session, job, self.attempts)
+        else:
+            sc = self.session.sparkContext
+            rdd = sc.parallelize(units, len(units))  # one partition per unit, in plan order
+            task = partial(run_units, job, self.attempts)
         done: dict[int, Any] = {}
         pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="piscan-spark")
         pending: dict[Future[Any], int] = {
@@ -143,22 +180,33 @@ class SparkExecutor:
                     yield done.pop(following)
                     following += 1
         except KeyboardInterrupt:
-            sc.cancelAllJobs()
+            self._cancel()
             pool.shutdown(wait=False, cancel_futures=True)
             for position in sorted(done):
                 yield done[position]
             raise
         finally:  # also when the consumer stops early: nothing keeps running on the cluster
             if pending:
-                sc.cancelAllJobs()
+                self._cancel()
             pool.shutdown(wait=False, cancel_futures=True)
 
     def _one(self, rdd: Any, task: Any, position: int, unit: Any) -> Any:
         """One unit as its own Spark job, described by the unit's safe description."""
+        if self.connect:  # Connect has no setJobDescription: jobs show the server's own
+            return task(unit)
         sc = self.session.sparkContext
         sc.setJobDescription(f"piscan: {_describe(unit)}")
+        if rdd is None:
+            return task(unit)
         results = sc.runJob(rdd, task, [position])
         return results[0]
+
+    def _cancel(self) -> None:
+        """Stop every job this scan started (Connect: every operation of the session)."""
+        if self.connect:
+            self.session.interruptAll()
+        else:
+            self.session.sparkContext.cancelAllJobs()
 
     def _outcome(self, job: Any, unit: Any, future: Future[Any]) -> Any:
         """The unit's partial; a job Spark gave up on (every attempt's worker died) is a skipped
@@ -182,6 +230,34 @@ def run_units(job: Any, attempts: int, units: Iterable[Any]) -> Iterator[Any]:
     last = context is None or context.attemptNumber() >= attempts - 1
     for unit in units:
         yield job.run(unit) if last else run_or_raise(job, unit)
+
+
+def _frame_unit(source: Any, job: Any, attempts: int, unit: Any) -> Any:
+    """A unit whose rows Spark reads (piscan.run.sparkframe): tallied in the executors."""
+    from piscan.run.sparkframe import tally_frame
+
+    return tally_frame(source, job, unit, attempts)
+
+
+def _connect_unit(session: Any, job: Any, attempts: int, unit: Any) -> Any:
+    """A unit on Spark Connect: one row through ``mapInArrow``, the unit's partial back."""
+    import pickle
+
+    task = partial(_unit_arrow, job, attempts, unit)
+    rows = session.range(1, numPartitions=1).mapInArrow(task, "tally binary").collect()
+    return pickle.loads(rows[0][0])
+
+
+def _unit_arrow(job: Any, attempts: int, unit: Any, batches: Iterator[Any]) -> Iterator[Any]:
+    """In a Python worker of a Connect server: the unit through ``run_units``, pickled."""
+    import pickle
+
+    import pyarrow as pa
+
+    for _ in batches:  # the one row only says "run now"
+        pass
+    for partial_tally in run_units(job, attempts, [unit]):
+        yield pa.RecordBatch.from_pydict({"tally": [pickle.dumps(partial_tally)]})
 
 
 def run_or_raise(job: Any, unit: Any) -> Any:

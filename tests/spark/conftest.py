@@ -105,8 +105,17 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     port, web = free_port(), free_port()
     master_cls = "org.apache.spark.deploy.master.Master"
     procs = [
-        _java(env, master_cls, "--host", "127.0.0.1", "--port", str(port), "--webui-port", str(web),
-              log=work / "master.log")
+        _java(
+            env,
+            master_cls,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--webui-port",
+            str(web),
+            log=work / "master.log",
+        )
     ]
     master = f"spark://127.0.0.1:{port}"
     found = Cluster(master, f"http://127.0.0.1:{web}", procs, work)
@@ -114,9 +123,22 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         _wait(lambda: _answers(found), 60, "the Spark master did not start", found)
         for n in range(2):
             procs.append(
-                _java(env, "org.apache.spark.deploy.worker.Worker", master, "--host", "127.0.0.1",
-                      "--cores", "1", "--memory", "1g", "--webui-port", str(free_port()),
-                      "--work-dir", str(work / f"worker{n}"), log=work / f"worker{n}.log")
+                _java(
+                    env,
+                    "org.apache.spark.deploy.worker.Worker",
+                    master,
+                    "--host",
+                    "127.0.0.1",
+                    "--cores",
+                    "1",
+                    "--memory",
+                    "1g",
+                    "--webui-port",
+                    str(free_port()),
+                    "--work-dir",
+                    str(work / f"worker{n}"),
+                    log=work / f"worker{n}.log",
+                )
             )
         _wait(lambda: found.alive_workers() == 2, 90, "the Spark workers did not register", found)
         yield found
@@ -187,3 +209,66 @@ def run_piscan(
 
 
 from shares.conftest import moto_endpoint  # noqa: E402,F401 - the S3 test server, for the lake on S3
+
+
+@dataclass
+class Connect:
+    """A running Spark Connect server: the ``sc://`` URL clients use, and its event log folder."""
+
+    remote: str
+    events: Path
+    proc: subprocess.Popen
+
+
+@pytest.fixture(scope="session")
+def connect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connect]:
+    """A Spark Connect server (pyspark's own SparkConnectServer, local[2], tasks tried 3 times)
+    on 127.0.0.1, started with spark-submit; skipped without the Connect client's packages."""
+    for module in ("grpc", "grpc_status", "google.rpc", "zstandard"):
+        if importlib.util.find_spec(module.split(".")[0]) is None:
+            unavailable(f"Spark Connect's client needs {module} (pip install 'piscan-inventory[spark]')")
+    env = worker_env()
+    work = tmp_path_factory.mktemp("spark-connect")
+    home = _distribution(Path(env["SPARK_HOME"]), work / "spark-home")
+    env.update(SPARK_HOME=str(home), SPARK_LOCAL_IP="127.0.0.1", SPARK_LOCAL_DIRS=str(work / "local"))
+    events = work / "events"
+    events.mkdir()
+    port = free_port()
+    conf = {
+        "spark.connect.grpc.binding.address": "127.0.0.1",
+        "spark.connect.grpc.binding.port": str(port),
+        "spark.eventLog.enabled": "true",
+        "spark.eventLog.dir": f"file://{events}",
+        "spark.eventLog.compress": "false",
+        "spark.ui.enabled": "false",
+    }
+    args = [a for k, v in conf.items() for a in ("--conf", f"{k}={v}")]
+    log = (work / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            str(home / "bin" / "spark-submit"),
+            "--master",
+            "local[2,3]",
+            "--class",
+            "org.apache.spark.sql.connect.service.SparkConnectServer",
+            *args,
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=work,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while "Spark Connect server started" not in (work / "server.log").read_text(errors="replace"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                tail = (work / "server.log").read_text(errors="replace")[-500:]
+                unavailable(f"the Spark Connect server did not start: {tail}")
+            time.sleep(0.5)
+        yield Connect(f"sc://127.0.0.1:{port}", events, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
