@@ -37,14 +37,16 @@ class Leak:
     score_sum: float = 0.0
     recognizers: set[str] = field(default_factory=set)
     example: str = ""
+    first: int | None = None  # files: the first line of a match, where the lines are known
 
     def merge(self, other: Leak) -> Leak:
-        """These matches followed by a later unit's: sums, the union, the first example."""
+        """These matches followed by a later unit's: sums, the union, the first example and line."""
         return Leak(
             self.matches + other.matches,
             self.score_sum + other.score_sum,
             self.recognizers | other.recognizers,
             self.example or other.example,
+            self.first if self.first is not None else other.first,
         )
 
 
@@ -58,10 +60,17 @@ class Sweep:
     touched: int = 0  # of those, values the prefilter touched
     unchecked: int = 0  # of those, values not checked: a column of digests
     leaks: dict[str, Leak] = field(default_factory=dict)
+    lines: list[int | None] = field(default_factory=list)  # files: the line of each pending value
 
-    def feed(self, values: Sequence[object]) -> bool:
-        """Queue skipped values; True when a batch is due."""
-        self.pending.extend(v[: self.max_chars] for v in values if isinstance(v, str))
+    def feed(self, values: Sequence[object], lines: Sequence[int | None] | None = None) -> bool:
+        """Queue skipped values (with their lines, for a file); True when a batch is due."""
+        if lines is None:
+            self.pending.extend(v[: self.max_chars] for v in values if isinstance(v, str))
+        else:
+            for value, line in zip(values, lines, strict=True):
+                if isinstance(value, str):
+                    self.pending.append(value[: self.max_chars])
+                    self.lines.append(line)
         return len(self.pending) >= SWEEP_BATCH
 
     def merge(self, other: Sweep) -> Sweep:
@@ -78,11 +87,13 @@ class Sweep:
             self.touched + other.touched,
             self.unchecked + other.unchecked,
             leaks,
+            self.lines + other.lines,
         )
 
     def run(self, checker: SparseChecker, tally: ColumnTally) -> None:
         """Check the queued values for the sparse entities the column does not report yet."""
         values, self.pending = self.pending, []
+        lines, self.lines = self.lines, []
         self.checked += len(values)
         if values and digests(tally):
             self.unchecked += len(values)
@@ -94,6 +105,7 @@ class Sweep:
         for v in values:
             distinct[v] = distinct.get(v, 0) + 1
         texts = list(distinct)
+        firsts = _first_lines(values, lines) if lines else {}
         hits = checker.prefilter(frozenset(wanted)).touched(texts)
         self.touched += sum(distinct[texts[i]] for i in hits)
         for i in hits:
@@ -103,6 +115,9 @@ class Sweep:
                 leak.score_sum += score * distinct[texts[i]]
                 leak.recognizers.add(recognizer)
                 leak.example = leak.example or example
+                line = firsts.get(texts[i])
+                if line is not None and (leak.first is None or line < leak.first):
+                    leak.first = line
 
 
 class SparseChecker:
@@ -152,6 +167,15 @@ class SparseChecker:
                 if recognizer.validate_result(found) is not False and not recognizer.invalidate_result(found):
                     return True
         return False
+
+
+def _first_lines(values: list[str], lines: list[int | None]) -> dict[str, int]:
+    """The first known line of each distinct value."""
+    out: dict[str, int] = {}
+    for value, line in zip(values, lines, strict=True):
+        if line is not None and value not in out:
+            out[value] = line
+    return out
 
 
 def _entities(gate: Any) -> set[str]:
@@ -225,9 +249,16 @@ def attach(thinning: Any, max_chars: int) -> Sweep | None:
     return Sweep(max_chars)
 
 
-def step(presidio: Any, sweep: Sweep, thinning: Any, tally: ColumnTally, final: bool = False) -> None:
-    """Move what thinning skipped into the sweep; check it when a batch is due (or at the end)."""
-    due = sweep.feed(thinning.skipped)
+def step(
+    presidio: Any, sweep: Sweep, thinning: Any, tally: ColumnTally, final: bool = False, paired: bool = False
+) -> None:
+    """Move what thinning skipped into the sweep; check it when a batch is due (or at the end).
+    ``paired``: thinning skipped (value, line) pairs, a file's values that know their line."""
+    if paired:
+        skipped = thinning.skipped
+        due = sweep.feed([v for v, _ in skipped], [n for _, n in skipped])
+    else:
+        due = sweep.feed(thinning.skipped)
     thinning.skipped.clear()
     if due or (final and sweep.pending):
         sweep.run(checker_for(presidio), tally)
