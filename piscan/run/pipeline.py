@@ -68,7 +68,11 @@ def scan_unit(
     tallied so far is kept, marked interrupted."""
     container = unit.container
     out = PartialTally(
-        unit.index, unit.source, container, source.public, of=unit.part.count if unit.part else 1,
+        unit.index,
+        unit.source,
+        container,
+        source.public,
+        of=unit.part.count if unit.part else 1,
         units=(unit.index,),
     )
     reader = _Reader(scanner, source, container)
