@@ -64,7 +64,8 @@ def access_lines(draw: st.DrawFn) -> str:
     request = f"{method} {target}" + draw(st.sampled_from([" HTTP/1.1", "", ' "quoted\\"', " \\"]))
     status = draw(st.sampled_from(["200", "200", "200", "20", "٣٠٠"]))  # Arabic-Indic digits are \d too
     tail = draw(st.sampled_from(["", f' "{draw(_PIECE)}" "{draw(_PIECE)}"', ' "-" "-"', ' "a\\"b" "c"']))
-    return f'{ip} {ident} {user} [{stamp}] "{request}" {status} {draw(st.sampled_from(["2326", "2326", "-", "x"]))}{tail}'
+    size = draw(st.sampled_from(["2326", "2326", "-", "x"]))
+    return f'{ip} {ident} {user} [{stamp}] "{request}" {status} {size}{tail}'
 
 
 @settings(max_examples=3000, deadline=None)
