@@ -167,7 +167,7 @@ class _Reader:
         skips (piscan.sweep); sampled scans stop examining it once settled (piscan.settle)."""
         sql = self.scanner.config.sql
         thinning = Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else early_stop(sql.exhaustive)
-        fld.sweep = sweep.attach(thinning, self.max_chars)
+        fld.sweep = sweep.attach(thinning, self.max_chars, self.scanner.presidio)
         return _Col(key, fld, thinning, json=json)
 
     def add(self, batch: Batch, out: PartialTally) -> None:
@@ -239,16 +239,16 @@ class _Reader:
         assert thinning is not None
         if fld.topics is not None:  # what a prose file is about counts every line, thinned or not
             self._topics(fld, raw, lines)
-        picked = thinning.take([(v, n) for v, n in zip(raw, lines, strict=True) if v is not None])
+        pairs = list(zip(raw, lines, strict=True))
+        picked = thinning.take(pairs if None not in raw else [p for p in pairs if p[0] is not None])
         if fld.sweep is not None:
             sweep.step(self.scanner.presidio, fld.sweep, thinning, fld.tally, paired=True)
         if picked:
             self._examine_pairs(col, picked)
 
     def _examine_pairs(self, col: _Col, pairs: list[object]) -> None:
-        values = [p[0] for p in pairs]  # type: ignore[index]
-        lines = [p[1] for p in pairs]  # type: ignore[index]
-        self._examine_lines(col, values, lines, topics=False)
+        values, lines = zip(*pairs, strict=True)  # type: ignore[call-overload]
+        self._examine_lines(col, list(values), list(lines), topics=False)
 
     def _read_json(self, col: _Col, rows: int, raw: list[object]) -> None:
         """A JSON column's field paths, each tallied as its own location (``payload#customer.email``)."""
