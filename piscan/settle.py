@@ -72,7 +72,7 @@ class Thinning:
 
     def pick(self, raw: Sequence[object]) -> list[object]:
         """The non-null values of this batch to examine."""
-        values = [v for v in raw if v is not None]
+        values = list(raw) if None not in raw else [v for v in raw if v is not None]
         if self.stride == 1:
             return values
         if self.stride == STOPPED:

@@ -40,12 +40,16 @@ class Batcher:
         self.last_line: int | None = None
         self.crowded: set[str] = set()  # units with more than MAX_FIELDS field names
         self._known: dict[str, set[str]] = {}
+        self._units: dict[tuple[str, ...], str] = {}  # a row's archive members -> its unit path
+        self._keys: dict[str, dict[str, str]] = {}  # unit -> field name -> column key
         self._batch: FileBatch | None = None
         self._bytes = 0
 
     def add(self, row: Row) -> Iterator[FileBatch]:
         """Add a row; yields the previous batch when it is full or the unit changes."""
-        unit = unit_path(row.unit)
+        unit = self._units.get(row.unit)
+        if unit is None:
+            unit = self._units[row.unit] = unit_path(row.unit)
         batch = self._batch
         if batch is not None and (
             batch.unit != unit or batch.rows >= BATCH_ROWS or self._bytes >= BATCH_BYTES
@@ -58,23 +62,46 @@ class Batcher:
         if not row.cont:
             batch.rows += 1
             self.rows += 1
-        if row.line is not None:
-            self.last_line = row.line
-        known = self._known.setdefault(unit, set())
+        line = row.line
+        if line is not None:
+            self.last_line = line
+        keys = self._keys.setdefault(unit, {})
+        size = 0
         for name, value in row.fields.items():
-            key = field_key(unit, name)
-            if key not in batch.values:
-                if key not in known and len(known) >= MAX_FIELDS:
-                    self.crowded.add(unit)
+            key = keys.get(name)
+            if key is None:
+                key = keys[name] = field_key(unit, name)
+            values = batch.values.get(key)
+            if values is None:
+                values = self._start(batch, unit, key, name, value, row.fmt)
+                if values is None:
                     continue
-                known.add(key)
-                kind = ValueKind.BINARY if isinstance(value, bytes) else ValueKind.TEXT
-                batch.values[key], batch.lines[key] = [], []
-                batch.columns[key] = Column(name, row.fmt, kind)
+            lines = batch.lines[key]
+            if type(value) is str:  # the common case first: one text value
+                values.append(value)
+                lines.append(line)
+                size += len(value)
+                continue
             for item in value if isinstance(value, Many) else (value,):
-                batch.values[key].append(item)
-                batch.lines[key].append(row.line)
-                self._bytes += len(item) if isinstance(item, str | bytes) else 16
+                values.append(item)
+                lines.append(line)
+                size += len(item) if isinstance(item, str | bytes) else 16
+        self._bytes += size
+
+    def _start(
+        self, batch: FileBatch, unit: str, key: str, name: str, value: object, fmt: str
+    ) -> list[object] | None:
+        """A field's first value in this batch: its lists, or None past MAX_FIELDS names."""
+        known = self._known.setdefault(unit, set())
+        if key not in known and len(known) >= MAX_FIELDS:
+            self.crowded.add(unit)
+            return None
+        known.add(key)
+        kind = ValueKind.BINARY if isinstance(value, bytes) else ValueKind.TEXT
+        values: list[object] = []
+        batch.values[key], batch.lines[key] = values, []
+        batch.columns[key] = Column(name, fmt, kind)
+        return values
 
     def flush(self) -> Iterator[FileBatch]:
         """The last batch, if it holds anything."""

@@ -153,9 +153,10 @@ def _each(fields: list[tuple[str, FieldTally]], config: Any, out: Outcome) -> No
     """A file's fields, each judged on its own, with its first line and what its text is about."""
     for _, fld in fields:
         tally = fld.tally
-        found = [
-            replace(f, first_line=fld.first.get(f.entity), lines=tally.rows) for f in tally.findings()
-        ]
+        judged = tally.findings()
+        if config.sql.full_scan:  # a sparse entity found in any line, examined or swept (piscan.sweep)
+            judged += sparse_findings(tally, fld.sweep, {f.entity for f in judged})
+        found = [replace(f, first_line=_first_line(fld, f.entity), lines=tally.rows) for f in judged]
         if fld.topics is not None:
             have = {f.entity for f in found}
             about = fld.topics.findings(tally.location, tally.sampled, tally.rows, have)
@@ -164,3 +165,14 @@ def _each(fields: list[tuple[str, FieldTally]], config: Any, out: Outcome) -> No
             found = [replace(f, example="") for f in found]
         out.findings += found
         out.coverage.append(tally.coverage(found))
+        if fld.thinned:
+            out.notes.append(Skipped(tally.location.source, tally.location.path, _settled(fld)))
+
+
+def _first_line(fld: FieldTally, entity: str) -> int | None:
+    """The first line of an entity: of an examined value, or of a swept one (full scans)."""
+    lines = [fld.first.get(entity)]
+    leak = fld.sweep.leaks.get(entity) if fld.sweep is not None else None
+    lines.append(leak.first if leak is not None else None)
+    known = [n for n in lines if n is not None]
+    return min(known) if known else None

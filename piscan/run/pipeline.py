@@ -53,6 +53,7 @@ class _Col:
     thinning: Thinning | None  # None: examine every value read (full scans: thin; sampled: stop early)
     json: bool | None = None  # holds JSON documents (None: not decided before a value was seen)
     fields: dict[str, _Col] = field(default_factory=dict)  # a JSON column's field paths
+    paired: bool = False  # values travel with their lines: thinning takes (value, line) pairs
 
 
 def scan_unit(
@@ -67,7 +68,11 @@ def scan_unit(
     tallied so far is kept, marked interrupted."""
     container = unit.container
     out = PartialTally(
-        unit.index, unit.source, container, source.public, of=unit.part.count if unit.part else 1,
+        unit.index,
+        unit.source,
+        container,
+        source.public,
+        of=unit.part.count if unit.part else 1,
         units=(unit.index,),
     )
     reader = _Reader(scanner, source, container)
@@ -162,7 +167,7 @@ class _Reader:
         skips (piscan.sweep); sampled scans stop examining it once settled (piscan.settle)."""
         sql = self.scanner.config.sql
         thinning = Thinning(sql.sample_rows, sql.exhaustive) if sql.full_scan else early_stop(sql.exhaustive)
-        fld.sweep = sweep.attach(thinning, self.max_chars)
+        fld.sweep = sweep.attach(thinning, self.max_chars, self.scanner.presidio)
         return _Col(key, fld, thinning, json=json)
 
     def add(self, batch: Batch, out: PartialTally) -> None:
@@ -193,7 +198,12 @@ class _Reader:
         )
         prose = column.name == CONTENT and column.type_name in PROSE_FORMATS
         fld = FieldTally(tally, column, unit=batch.unit or "", topics=TopicTally() if prose else None)
-        return _Col(key, fld, None, json=False)
+        sql = self.scanner.config.sql
+        if not sql.full_scan or key not in batch.lines:  # sampled: the byte budget bounds the read
+            return _Col(key, fld, None, json=False)
+        col = self._settling(key, fld, json=False)  # full: settle, thin, sweep what thinning skips
+        col.paired = True
+        return col
 
     def _read(self, col: _Col, rows: int, raw: list[object], lines: list[int | None] | None) -> None:
         if col.json is None and any(v is not None for v in raw):
@@ -201,7 +211,10 @@ class _Reader:
         if col.json:  # its field paths, and below the documents whole (a lat/lng pair, prose in a key)
             self._read_json(col, rows, raw)
         if lines is not None:
-            self._examine_lines(col, raw, lines)
+            if col.paired and col.thinning is not None:
+                self._take_lines(col, raw, lines)
+            else:
+                self._examine_lines(col, raw, lines)
             return
         if col.thinning and col.thinning.early and len(raw) > EARLY:  # settle within the sample
             for at in range(0, len(raw), EARLY):
@@ -218,6 +231,24 @@ class _Reader:
             col.tally.tally.add(rows, 0, [], ())
             return
         self._examine(col, rows, values)
+
+    def _take_lines(self, col: _Col, raw: list[object], lines: list[int | None]) -> None:
+        """``_take`` for values that know their line: thinning takes (value, line) pairs, so the
+        examined values and the swept ones both keep the first line of what they find."""
+        thinning, fld = col.thinning, col.tally
+        assert thinning is not None
+        if fld.topics is not None:  # what a prose file is about counts every line, thinned or not
+            self._topics(fld, raw, lines)
+        pairs = list(zip(raw, lines, strict=True))
+        picked = thinning.take(pairs if None not in raw else [p for p in pairs if p[0] is not None])
+        if fld.sweep is not None:
+            sweep.step(self.scanner.presidio, fld.sweep, thinning, fld.tally, paired=True)
+        if picked:
+            self._examine_pairs(col, picked)
+
+    def _examine_pairs(self, col: _Col, pairs: list[object]) -> None:
+        values, lines = zip(*pairs, strict=True)  # type: ignore[call-overload]
+        self._examine_lines(col, list(values), list(lines), topics=False)
 
     def _read_json(self, col: _Col, rows: int, raw: list[object]) -> None:
         """A JSON column's field paths, each tallied as its own location (``payload#customer.email``)."""
@@ -245,13 +276,13 @@ class _Reader:
         if col.thinning:
             col.thinning.update(prepared.non_null, fld.tally.sampled, fld.tally.settled())
 
-    def _examine_lines(self, col: _Col, raw: list[object], lines: list[int | None]) -> None:
+    def _examine_lines(
+        self, col: _Col, raw: list[object], lines: list[int | None], topics: bool = True
+    ) -> None:
         """Values that know their line: the first line of each entity is kept."""
         fld = col.tally
-        if fld.topics is not None:
-            for value, line in zip(raw, lines, strict=True):
-                if isinstance(value, str):
-                    fld.topics.add(value, line)
+        if topics and fld.topics is not None:
+            self._topics(fld, raw, lines)
         prepared, firsts = prepare_lines(raw, lines, fld.column.kind, self.max_chars)
         detections = self.scanner.detect(fld.tally, fld.column, prepared, media=self.container.media)
         fld.tally.add(0, prepared.non_null, prepared.weights, detections)
@@ -259,14 +290,26 @@ class _Reader:
             line = firsts[d.value_index] if d.value_index is not None else None
             if line is not None and line < fld.first.get(d.entity, line + 1):
                 fld.first[d.entity] = line
+        if col.thinning is not None and col.paired:
+            col.thinning.update(prepared.non_null, fld.tally.sampled, fld.tally.settled())
+
+    @staticmethod
+    def _topics(fld: FieldTally, raw: list[object], lines: list[int | None]) -> None:
+        assert fld.topics is not None
+        for value, line in zip(raw, lines, strict=True):
+            if isinstance(value, str):
+                fld.topics.add(value, line)
 
     def flush(self) -> None:
         """What thinning gathered but had not examined yet, and what the sweep had not checked."""
         for col in self._all():
-            if col.thinning and col.thinning.pending:
+            if col.thinning and col.thinning.pending and col.paired:
+                self._examine_pairs(col, col.thinning.flush())
+            elif col.thinning and col.thinning.pending:
                 self._examine(col, 0, col.thinning.flush())
             if col.tally.sweep is not None and col.thinning is not None:
-                sweep.step(self.scanner.presidio, col.tally.sweep, col.thinning, col.tally.tally, final=True)
+                presidio, tally = self.scanner.presidio, col.tally.tally
+                sweep.step(presidio, col.tally.sweep, col.thinning, tally, final=True, paired=col.paired)
 
     def _all(self) -> Iterator[_Col]:
         """Every location and, after a JSON column, its field paths."""
