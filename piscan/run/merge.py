@@ -14,7 +14,8 @@ from typing import Any
 
 from piscan import nested
 from piscan.aggregate import table_findings
-from piscan.model import Skipped
+from piscan.detectors.names import value_vetoed, vetoed_by_siblings
+from piscan.model import Evidence, Finding, Skipped
 from piscan.outcome import Outcome
 from piscan.run.tally import FieldTally, PartialTally
 from piscan.sources.base import Container
@@ -150,11 +151,16 @@ def _settled(fld: FieldTally) -> str:
 
 
 def _each(fields: list[tuple[str, FieldTally]], config: Any, out: Outcome) -> None:
-    """A file's fields, each judged on its own, with its first line and what its text is about."""
+    """A file's fields, each judged on its own, with its first line and what its text is about;
+    a finding stands unless the field's and the file's other field names veto it (names.yaml
+    ``vetoes``, and a name rule's ``unless_siblings``)."""
+    siblings = tuple(fld.column.name for _, fld in fields)
     for _, fld in fields:
         tally = fld.tally
         found = [
-            replace(f, first_line=fld.first.get(f.entity), lines=tally.rows) for f in tally.findings()
+            replace(f, first_line=fld.first.get(f.entity), lines=tally.rows)
+            for f in tally.findings()
+            if not _vetoed(f, fld.column.name, siblings)
         ]
         if fld.topics is not None:
             have = {f.entity for f in found}
@@ -164,3 +170,9 @@ def _each(fields: list[tuple[str, FieldTally]], config: Any, out: Outcome) -> No
             found = [replace(f, example="") for f in found]
         out.findings += found
         out.coverage.append(tally.coverage(found))
+
+
+def _vetoed(finding: Finding, column: str, siblings: tuple[str, ...]) -> bool:
+    if value_vetoed(finding.entity, column, "", siblings):
+        return True
+    return finding.evidence == Evidence.NAME and vetoed_by_siblings(finding.entity, column, siblings)
