@@ -162,7 +162,7 @@ def markdown(real: RealResults) -> str:
         *error_list(real),
     ]
     if REMAINING.exists():
-        out += ["", *REMAINING.read_text(encoding="utf-8").rstrip("\n").splitlines()]
+        out += [""] * (out[-1] != "") + REMAINING.read_text(encoding="utf-8").rstrip("\n").splitlines()
     return "\n".join(out) + "\n"
 
 
