@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from piscan.catalog import EntitySpec, catalog
-from piscan.detectors.names import NameHit, holds_people, is_catalogue, is_measure
+from piscan.detectors.names import NameHit, holds_people, is_catalogue, is_measure, value_vetoed
 from piscan.detectors.presidio import NER_RECOGNIZER
 from piscan.detectors.shapes import FILLED, MISFIT, NOT_PERSONAL, PROSE, misfit
 from piscan.model import Coverage, Detection, Evidence, Finding, Location, ValueKind
@@ -181,7 +181,7 @@ class ColumnTally:
     def _refuted(self, hit: NameHit) -> bool:
         """Enough non-blank values, and nearly all of another shape than the name expects."""
         filled = self._count(FILLED)
-        if hit.expect is None or filled < CONTRADICTION_MIN_VALUES:
+        if hit.expect is None or filled < (hit.expect.min_values or CONTRADICTION_MIN_VALUES):
             return False
         return self._count(misfit(hit.entity)) >= (CONTRADICTION_SHARE - _EPS) * filled
 
@@ -355,7 +355,13 @@ def table_findings(tallies: Sequence[ColumnTally], table: str) -> tuple[list[lis
     attributes_ok = identified or (named and not catalogue)
     names_ok = identified or named
     kept = [
-        [f for f in fs if _kept(specs.get(f.entity), attributes_ok, names_ok)] for fs in per_column
+        [
+            f
+            for f in fs
+            if _kept(specs.get(f.entity), attributes_ok, names_ok)
+            and not value_vetoed(f.entity, t.location.parts[-1] if t.location.parts else "", table, columns)
+        ]
+        for t, fs in zip(tallies, per_column, strict=True)
     ]
     if catalogue:  # a catalogue's texts name characters and subjects; its credits name people
         kept = [

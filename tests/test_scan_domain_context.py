@@ -4,7 +4,11 @@ A table of students makes its schooling columns education records, a patient's s
 clinical columns health data (a code dictionary with the same columns stays a lookup list), and
 a table that points by foreign key to a table of people (a legislator's district offices) holds
 their places and phones, while a table people point to (a list of regions) and the same offices
-with no key stay clean. Name rules that expect a shape still yield to values of another shape.
+with no key stay clean. A key nobody declared links as well: a column named like another table's
+own primary key (``bioguide_id``), whose values are keys there, makes a table of offices a
+neighbour of the people table (us_congress's district offices declare no foreign key); the same
+column holding codes that are no keys there links nothing. Name rules that expect a shape still
+yield to values of another shape.
 """
 
 from __future__ import annotations
@@ -40,6 +44,13 @@ def _tables() -> sa.MetaData:
              sa.Column("ref", sa.Integer, sa.ForeignKey("legislators.id")), *office_columns())
     sa.Table("branch_offices", md, sa.Column("id", sa.Integer, **pk), sa.Column("ref", sa.Integer),
              *office_columns())
+    # no foreign key declared: the shared key column and its values are the link
+    sa.Table("members", md, sa.Column("bioguide_id", sa.String(7), **pk),
+             sa.Column("full_name", sa.String(60)))
+    sa.Table("member_offices", md, sa.Column("office_id", sa.String(12), **pk),
+             sa.Column("bioguide_id", sa.String(7)), *office_columns())
+    sa.Table("venue_offices", md, sa.Column("office_id", sa.String(12), **pk),
+             sa.Column("bioguide_id", sa.String(7)), *office_columns())
     sa.Table("student_grades", md, sa.Column("id", sa.Integer, **pk), sa.Column("student_id", sa.Integer),
              *(sa.Column(c, sa.Integer) for c in ("g1", "g2", "failures", "absences", "studytime", "dalc")),
              sa.Column("mjob", sa.String(20)))
@@ -64,12 +75,20 @@ def _rows() -> dict[str, list[dict]]:
                 "phone": f"(202) 555-{RNG.randint(1000, 9999)}",
                 "address": f"{RNG.randint(10, 999)} {RNG.choice(STREETS)}"}
 
+    def place(i: int) -> dict:
+        return {k: v for k, v in office(i).items() if k not in ("id", "ref")}
+
     return {
         "regions": [{"id": i, "region": f"Region {i}", "city": CITIES[i]} for i in range(10)],
         "legislators": [{"id": i, "full_name": f"{RNG.choice(['Ada', 'Ben'])} {RNG.choice(['Ng', 'Roe'])}",
                          "region_ref": i} for i in range(10)],
         "district_offices": [office(i) for i in range(N)],
         "branch_offices": [office(i) for i in range(N)],
+        "members": [{"bioguide_id": f"M{i:06d}", "full_name": f"{RNG.choice(['Ada', 'Ben'])} Roe"}
+                    for i in range(10)],
+        "member_offices": [{**place(i), "office_id": f"M{i % 10:06d}-{i}", "bioguide_id": f"M{i % 10:06d}"}
+                           for i in range(N)],
+        "venue_offices": [{**place(i), "office_id": f"V{i}", "bioguide_id": f"V{i:06d}"} for i in range(N)],
         "student_grades": [{"id": i, "student_id": 1000 + i, "g1": RNG.randint(0, 20),
                             "g2": RNG.randint(0, 20), "failures": RNG.randint(0, 3),
                             "absences": RNG.randint(0, 30),
@@ -134,6 +153,17 @@ def test_the_same_offices_without_a_key_and_a_list_people_point_to_stay_clean(fo
     for column in ("city", "phone", "address"):
         assert not found.get(f"branch_offices.{column}"), (column, found.get(f"branch_offices.{column}"))
     assert not found.get("regions.city") and not found.get("regions.region")
+
+
+def test_an_undeclared_key_with_matching_values_links_a_table_to_its_people(found):
+    assert "LOCATION" in found.get("member_offices.city", set())
+    assert "PHONE_NUMBER" in found.get("member_offices.phone", set())
+    assert "STREET_ADDRESS" in found.get("member_offices.address", set())
+
+
+def test_a_column_named_like_a_key_whose_values_are_no_keys_links_nothing(found):
+    for column in ("city", "phone", "address"):
+        assert not found.get(f"venue_offices.{column}"), (column, found.get(f"venue_offices.{column}"))
 
 
 @pytest.mark.parametrize("column", ["g1", "g2", "failures", "absences", "studytime"])

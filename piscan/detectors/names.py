@@ -29,6 +29,9 @@ class Expectation:
     max: float | None = None
     allows: frozenset[str] = frozenset()  # machine-made shapes that fit all the same
     exclusive: bool = False  # fitting values are this entity's, not another's read from them
+    # how many values it takes to refute the name (None: aggregate's default); a value that is
+    # unambiguous, such as a well-known system account, refutes it alone
+    min_values: int | None = None
 
     def fits(self, text: str) -> bool:
         """Whether one value (as text) could be what the name says."""
@@ -56,6 +59,9 @@ class NameRule:
     strong: bool
     kinds: frozenset[ValueKind]
     expect: Expectation | None = None
+    # a sibling column so named says the name means something else here (a `Company` beside
+    # `FileVersion` is the publisher of a program, not a person's employer)
+    unless_siblings: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,9 @@ def expectations() -> dict[str, Expectation]:
         except re.error as exc:
             raise ConfigError(str(path), f"expectations.{name}.pattern", f"invalid regex: {exc}") from None
         allows = frozenset(raw.get("allows", ()))
-        out[name] = Expectation(name, pattern, raw.get("max"), allows, bool(raw.get("exclusive", False)))
+        out[name] = Expectation(
+            name, pattern, raw.get("max"), allows, bool(raw.get("exclusive", False)), raw.get("min_values")
+        )
     return out
 
 
@@ -142,6 +150,9 @@ def name_rules() -> tuple[NameRule, ...]:
                 strong=raw.get("strength", "strong") == "strong",
                 kinds=kinds,
                 expect=shapes.get(raw.get("expect", "")),
+                unless_siblings=_compile(path, f"rules.{i}.unless_siblings", raw["unless_siblings"])
+                if "unless_siblings" in raw
+                else None,
             )
         )
     return tuple(rules)
@@ -250,8 +261,9 @@ def name_hits(column: Column, table: str = "", siblings: tuple[str, ...] = ()) -
     if column.comment:
         texts.append(normalize(column.comment))
     hits: dict[str, NameHit] = {}
+    words = [normalize(w) for w in siblings if w]
     for rule in name_rules():
-        if not any(_matches(rule, t) for t in texts):
+        if not any(_matches(rule, t) for t in texts) or _sibling_veto(rule, words):
             continue
         known = hits.get(rule.entity)
         if known is None or (rule.strong and not known.strong):
@@ -298,6 +310,64 @@ def _table_entities(column: str, table: str, siblings: tuple[str, ...]) -> list[
 
 def _says(rule: TableRule, words: str) -> bool:
     return bool(rule.table.search(words)) and not (rule.unless and rule.unless.search(words))
+
+
+@dataclass(frozen=True)
+class Veto:
+    """Entities a location's name (with its table's or siblings' names) says its values cannot be."""
+
+    entities: frozenset[str]
+    pattern: re.Pattern[str]
+    table: re.Pattern[str] | None
+    siblings: re.Pattern[str] | None
+
+
+@cache
+def vetoes() -> tuple[Veto, ...]:
+    """Compile the value vetoes of ``rules/names.yaml`` (checked entity ids and regexes)."""
+    path = rules_dir() / "names.yaml"
+    known = catalog()
+    out = []
+    for i, raw in enumerate(_data().get("vetoes", [])):
+        for entity in raw["entities"]:
+            _check_entity(path, f"vetoes.{i}.entities", entity, known)
+        out.append(
+            Veto(
+                frozenset(raw["entities"]),
+                _compile(path, f"vetoes.{i}.pattern", raw["pattern"]),
+                _compile(path, f"vetoes.{i}.table", raw["table"]) if "table" in raw else None,
+                re.compile(rf"(?:{raw['siblings']})") if "siblings" in raw else None,
+            )
+        )
+    return tuple(out)
+
+
+def value_vetoed(entity: str, column: str, table: str = "", siblings: tuple[str, ...] = ()) -> bool:
+    """Whether values found as ``entity`` at ``column`` are a server's or a program's, by name."""
+    text = normalize(column)
+    for veto in vetoes():
+        if entity not in veto.entities or not veto.pattern.search(text):
+            continue
+        if veto.table and not veto.table.fullmatch(normalize(table)):
+            continue
+        words = [normalize(w) for w in siblings if w and w != column]
+        if veto.siblings and not any(veto.siblings.fullmatch(w) for w in words):
+            continue
+        return True
+    return False
+
+
+def _sibling_veto(rule: NameRule, siblings: list[str]) -> bool:
+    return bool(rule.unless_siblings) and any(rule.unless_siblings.fullmatch(w) for w in siblings)
+
+
+def vetoed_by_siblings(entity: str, column: str, siblings: tuple[str, ...]) -> bool:
+    """Whether every name rule that gives ``column`` the entity is vetoed by a sibling's name:
+    for fields found while reading (a log's keys), whose siblings are known only at the end."""
+    text = normalize(column)
+    words = [normalize(w) for w in siblings if w and w != column]
+    rules = [r for r in name_rules() if r.entity == entity and _matches(r, text)]
+    return bool(rules) and all(_sibling_veto(r, words) for r in rules)
 
 
 def _matches(rule: NameRule, text: str) -> bool:

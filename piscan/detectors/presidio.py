@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from piscan.catalog import catalog
-from piscan.detectors.shapes import covers_value, foreign_language
+from piscan.detectors.shapes import covers_value, foreign_language, spoken_language
 from piscan.errors import ConfigError, UsageError
 from piscan.mask import digest, mask
 from piscan.model import Detection, Record
@@ -56,6 +56,7 @@ _NER_IGNORED = [
 ]
 _WORD = re.compile(r"[^\W\d_]{2,}(?:[-'’.][^\W\d_]+)*\.?")  # a token made of letters: a word
 _LETTER = re.compile(r"[^\W\d_]")
+_SIP_SCHEME = re.compile(r"\bsips?:$", re.IGNORECASE)  # what opens a SIP URI, right before a match
 _PUNCT = "\"'()[]{}<>,;:!?«»“”„"
 _NAME_PARTICLES = {
     "de", "da", "del", "della", "di", "du", "des", "la", "le", "van", "von", "der", "den", "ter", "zu",
@@ -74,6 +75,11 @@ def _offline_email_recognizer() -> Any:
     class OfflineEmailRecognizer(EmailRecognizer):
         def validate_result(self, pattern_text: str) -> bool:
             return extractor(pattern_text).fqdn != ""
+
+        def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[Any]:
+            """A SIP URI's ``user@host`` is an account, not a mailbox (the USERNAME rules' sip_user)."""
+            found = super().analyze(text, entities, *args, **kwargs)
+            return [r for r in found if not _SIP_SCHEME.search(text, 0, r.start)]
 
     return OfflineEmailRecognizer()
 
@@ -349,6 +355,8 @@ def _credible(text: str, result: Any) -> bool:
         return False
     if foreign_language(text) and (result.entity_type != "PERSON" or " " not in span.strip()):
         return False  # the English model reads other languages' capitalized words as names
+    if result.entity_type == "NRP" and spoken_language(text, result.start):
+        return False  # "fluent in French": a language, not a group
     if result.entity_type != "PERSON":
         return True
     return plausible_name(span) and covers_value(text, result.start, result.end)

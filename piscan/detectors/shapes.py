@@ -121,6 +121,22 @@ def foreign_language(text: str) -> bool:
     return any(sum(w in fw for w in words) >= min_share * len(words) for fw in lists)
 
 
+@cache
+def _spoken_cues() -> re.Pattern[str] | None:
+    raw = load(rules_dir() / "languages.yaml", "languages").get("spoken_cues")
+    return re.compile(raw) if raw else None
+
+
+def spoken_language(text: str, start: int) -> bool:
+    """Whether the nationality word at ``start`` names a language someone speaks or studies
+    ("fluent in French"): the sentence before it ends in a cue of rules/languages.yaml."""
+    pattern = _spoken_cues()
+    if pattern is None:
+        return False
+    before = re.split(r"[.!?;]\s", text[max(0, start - 200) : start])[-1]
+    return bool(pattern.search(before))
+
+
 def misfit(entity: str) -> str:
     """The pseudo-entity that counts values contradicting a name's ``entity``."""
     return MISFIT + entity

@@ -14,7 +14,8 @@ from typing import Any
 
 from piscan import nested
 from piscan.aggregate import table_findings
-from piscan.model import Skipped
+from piscan.detectors.names import value_vetoed, vetoed_by_siblings
+from piscan.model import Evidence, Finding, Skipped
 from piscan.outcome import Outcome
 from piscan.run.tally import FieldTally, PartialTally
 from piscan.sources.base import Container
@@ -150,12 +151,16 @@ def _settled(fld: FieldTally) -> str:
 
 
 def _each(fields: list[tuple[str, FieldTally]], config: Any, out: Outcome) -> None:
-    """A file's fields, each judged on its own, with its first line and what its text is about."""
+    """A file's fields, each judged on its own, with its first line and what its text is about;
+    a finding stands unless the field's and the file's other field names veto it (names.yaml
+    ``vetoes``, and a name rule's ``unless_siblings``)."""
+    siblings = tuple(fld.column.name for _, fld in fields)
     for _, fld in fields:
         tally = fld.tally
-        judged = tally.findings()
+        judged = [f for f in tally.findings() if not _vetoed(f, fld.column.name, siblings)]
         if config.sql.full_scan:  # a sparse entity found in any line, examined or swept (piscan.sweep)
-            judged += sparse_findings(tally, fld.sweep, {f.entity for f in judged})
+            swept = sparse_findings(tally, fld.sweep, {f.entity for f in judged})
+            judged += [f for f in swept if not _vetoed(f, fld.column.name, siblings)]
         found = [replace(f, first_line=_first_line(fld, f.entity), lines=tally.rows) for f in judged]
         if fld.topics is not None:
             have = {f.entity for f in found}
@@ -176,3 +181,9 @@ def _first_line(fld: FieldTally, entity: str) -> int | None:
     lines.append(leak.first if leak is not None else None)
     known = [n for n in lines if n is not None]
     return min(known) if known else None
+
+
+def _vetoed(finding: Finding, column: str, siblings: tuple[str, ...]) -> bool:
+    if value_vetoed(finding.entity, column, "", siblings):
+        return True
+    return finding.evidence == Evidence.NAME and vetoed_by_siblings(finding.entity, column, siblings)

@@ -40,6 +40,10 @@ CANCEL_TIMEOUT = 3.0  # seconds an interrupted scan waits for the server to canc
 READ_TIMEOUT_SLACK = 15  # seconds a MariaDB read may wait beyond the statement timeout
 
 
+_GENERIC_KEYS = {"id", "key", "pk", "uuid", "guid", "rowid", "oid", "code", "name"}
+_KEY_SAMPLE = 20  # values of a column checked against another table's primary key
+
+
 @dataclass(frozen=True)
 class SqlOptions:
     """How a database is sampled and guarded."""
@@ -68,6 +72,7 @@ class SqlSource:
         self.options = options
         self._secrets = (url.password,) if url.password else ()
         self.engine = self._engine(url)
+        self._pk_cache: dict[str, dict[str, tuple[str, ...]]] = {}  # schema -> key name -> tables
         self.kind = "tables"
         self.notices: list[tuple[str, str]] = []  # (location, message) of what was skipped
         self._types: dict[tuple[str, ...], Any] = {}
@@ -211,16 +216,66 @@ class SqlSource:
                 )
                 self._types[(*parts, col["name"])] = col["type"]
             if columns:
-                references = self._references(inspector, schema, name)
+                references = self._references(inspector, schema, name, [c.name for c in columns])
                 yield Container(parts, tuple(columns), is_view, references)
 
-    def _references(self, inspector: Any, schema: str, name: str) -> tuple[str, ...]:
-        """The tables this table's foreign keys point to (none where they cannot be read)."""
+    def _references(self, inspector: Any, schema: str, name: str, columns: list[str]) -> tuple[str, ...]:
+        """The tables this table's foreign keys point to (none where they cannot be read), and
+        those an undeclared key points to: a column named like another table's own one-column
+        primary key whose sampled values are all keys there (a legislator's ``bioguide_id`` in
+        a district office table that declares no foreign key)."""
         try:
             keys = inspector.get_foreign_keys(name, schema=schema)
         except (SQLAlchemyError, NotImplementedError):
-            return ()
-        return tuple(sorted({k["referred_table"] for k in keys if k.get("referred_table")}))
+            keys = []
+        declared = {k["referred_table"] for k in keys if k.get("referred_table")}
+        implied = {
+            other
+            for col in columns
+            for other in self._primary_keys(inspector, schema).get(col, ())
+            if other != name and other not in declared and self._keys_of(schema, name, col, other)
+        }
+        return tuple(sorted(declared | implied))
+
+    def _primary_keys(self, inspector: Any, schema: str) -> dict[str, tuple[str, ...]]:
+        """Tables by the name of their one-column primary key, when that name is specific
+        (``bioguide_id``, not ``id``): what an undeclared foreign key would be named."""
+        cache = self._pk_cache
+        if schema not in cache:
+            out: dict[str, list[str]] = {}
+            try:
+                for table_name in inspector.get_table_names(schema=schema):
+                    pk = (
+                        inspector.get_pk_constraint(table_name, schema=schema).get("constrained_columns")
+                        or []
+                    )
+                    if len(pk) == 1 and pk[0].lower() not in _GENERIC_KEYS:
+                        out.setdefault(pk[0], []).append(table_name)
+            except (SQLAlchemyError, NotImplementedError):
+                out = {}
+            cache[schema] = {k: tuple(v) for k, v in out.items()}
+        return cache[schema]
+
+    def _keys_of(self, schema: str, name: str, col: str, other: str) -> bool:
+        """Whether a sample of ``name.col``'s values are all keys of ``other`` (read-only)."""
+        sql_schema = schema if schema and schema != "main" else None
+        mine = table(name, column(col), schema=sql_schema)
+        theirs = table(other, column(col), schema=sql_schema)
+        try:
+            with self.engine.connect() as conn:
+                values = list(
+                    conn.execute(
+                        select(mine.c[col]).where(mine.c[col].is_not(None)).distinct().limit(_KEY_SAMPLE)
+                    ).scalars()
+                )
+                if not values:
+                    return False
+                found = conn.execute(
+                    select(func.count()).select_from(theirs).where(theirs.c[col].in_(values))
+                ).scalar()
+        except SQLAlchemyError:
+            return False
+        return found == len(values)
 
     def _true_names(self, reflected: list[dict], schema: str, name: str) -> list[dict]:
         """MySQL/MariaDB reflection returns a name holding a backtick with the backtick doubled
