@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from piscan.detectors.prefilter import Screen
 
 SEPARATOR = "\n"
 _STRING_ANCHORS = ("\\A", "\\Z", "\\z", "\\G")
@@ -41,6 +44,54 @@ class Gate:
     @property
     def always(self) -> bool:
         return not self.regexes
+
+
+class Deferred:
+    """NLP artifacts made on first use. Pattern recognizers never read them, only context
+    enhancement does, and most values a recognizer's gate lets through hold no match: those are
+    never tokenized."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make: Callable[[], Any] | None = make
+        self._value: Any = None
+
+    def get(self) -> Any:
+        """The artifacts, made now if they were not yet."""
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return self._value
+
+
+@cache
+def _blind() -> tuple[type, ...]:
+    """Recognizer classes whose ``analyze`` does not read the NLP artifacts (Presidio's pattern
+    recognizers, piscan's phone numbers); any other recognizer gets them made before it runs."""
+    from presidio_analyzer import PatternRecognizer
+
+    from piscan.detectors.phones import PhoneNumberRecognizer
+
+    return (PatternRecognizer, PhoneNumberRecognizer)
+
+
+def _for(recognizer: Any, artifacts: Any) -> Any:
+    """What a recognizer's ``analyze`` gets: deferred artifacts stay unmade for blind ones."""
+    if not isinstance(artifacts, Deferred):
+        return artifacts
+    return None if isinstance(recognizer, _blind()) else artifacts.get()
+
+
+def ner_entities(engine: Any) -> tuple[str, ...]:
+    """The entities the NER model can give: its labels, as Presidio maps and filters them."""
+    nlp_engine = engine.nlp_engine
+    config = getattr(nlp_engine, "ner_model_configuration", None)
+    mapping = dict(getattr(config, "model_to_presidio_entity_mapping", None) or {})
+    ignored = set(getattr(config, "labels_to_ignore", None) or ())
+    labels: set[str] = set()
+    for nlp in getattr(nlp_engine, "nlp", {}).values():
+        if "ner" in nlp.pipe_names:
+            labels |= set(nlp.get_pipe("ner").labels)
+    mapped = {mapping.get(label, label) for label in labels if label not in ignored}
+    return tuple(sorted(e for e in mapped if e not in ignored))
 
 
 def _unsafe(pattern: str) -> bool:
@@ -70,8 +121,26 @@ def gate_for(recognizer: Any) -> Gate:
     return Gate(recognizer, tuple(regex.compile(p.regex, flags=flags) for p in recognizer.patterns))
 
 
-def touched(texts: Sequence[str], gates: Sequence[Gate]) -> list[list[int]]:
+def touched(texts: Sequence[str], gates: Sequence[Gate], screen: Any = None) -> list[list[int]]:
     """For each value, the indices of the gates whose regexes touched it in the joined batch.
+
+    With a ``prefilter.Screen`` over the same gates, a gate's regexes run only over the values
+    its RE2 screen touched (none: the gate is skipped), joined the same way."""
+    hits: list[list[int]] = [[] for _ in texts]
+    everything = range(len(texts))
+    screened = screen.candidates(texts) if screen is not None else [None] * len(gates)
+    for g, (gate, candidates) in enumerate(zip(gates, screened, strict=True)):
+        chosen = everything if candidates is None else candidates
+        if not chosen:
+            continue
+        subset = texts if candidates is None else [texts[i] for i in chosen]
+        for k in _touched_by(subset, gate.regexes):
+            hits[chosen[k]].append(g)
+    return hits
+
+
+def _touched_by(texts: Sequence[str], patterns: Sequence[Any]) -> list[int]:
+    """Indices of the values any of the patterns touches in the joined text, in order.
 
     Each search starts at the first value not yet touched, so a pattern that matches many words
     of a value costs one search per value, not one per match."""
@@ -81,25 +150,22 @@ def touched(texts: Sequence[str], gates: Sequence[Gate]) -> list[list[int]]:
     for text in texts:
         starts.append(at)
         at += len(text) + len(SEPARATOR)
-    hits: list[list[int]] = [[] for _ in texts]
+    found: set[int] = set()
     count = len(texts)
-    for g, gate in enumerate(gates):
-        for pattern in gate.regexes:
-            pos = 0
-            while True:
-                match = pattern.search(joined, pos)
-                if match is None:
-                    break
-                start, end = match.span()
-                first = bisect.bisect_right(starts, start) - 1
-                last = bisect.bisect_right(starts, max(start, end - 1)) - 1
-                for i in range(max(first, 0), last + 1):
-                    if not hits[i] or hits[i][-1] != g:
-                        hits[i].append(g)
-                if last + 1 >= count:
-                    break
-                pos = starts[last + 1]
-    return hits
+    for pattern in patterns:
+        pos = 0
+        while True:
+            match = pattern.search(joined, pos)
+            if match is None:
+                break
+            start, end = match.span()
+            first = bisect.bisect_right(starts, start) - 1
+            last = bisect.bisect_right(starts, max(start, end - 1)) - 1
+            found.update(range(max(first, 0), last + 1))
+            if last + 1 >= count:
+                break
+            pos = starts[last + 1]
+    return sorted(found)
 
 
 class BatchedAnalyzer:
@@ -121,21 +187,36 @@ class BatchedAnalyzer:
         self.ner = [g for g in self.gates if g.ner]
         self.always = [g for g in self.gates if g.always and not g.ner]
         self.gated = [g for g in self.gates if not g.always]
+        self.screen = Screen(self.gated)  # RE2 first: most gates touch none of a batch's values
+        # Gates whose results a same-type NER span could remove (Presidio drops a result that a
+        # same-type one contains): where they are touched, NER runs even on lower-case words.
+        kinds = set(ner_entities(engine)) & set(entities)
+        self._shadowed = {
+            g for g, gate in enumerate(self.gated) if kinds & set(gate.recognizer.supported_entities)
+        }
 
-    def candidates(self, texts: Sequence[str], wordy: Sequence[bool]) -> list[list[Gate]]:
-        """The gates to run per value: those touched, plus NER on wordy values, plus the ungated."""
-        hits = touched(texts, self.gated)
+    def candidates(
+        self, texts: Sequence[str], wordy: Sequence[bool], capital: Sequence[bool] | None = None
+    ) -> list[list[Gate]]:
+        """The gates to run per value: those touched, plus the ungated, plus NER on wordy values.
+        With ``capital`` (whether a value has a letter that is not lower-case), NER runs on a
+        wordy value without one only where its span could still matter: NER's names and places
+        count only when they start with such a letter (presidio._credible), so elsewhere NER
+        could change nothing but a same-type pattern result it contains."""
+        hits = touched(texts, self.gated, self.screen)
         out = []
         for i, found in enumerate(hits):
             run = [self.gated[g] for g in found] + self.always
-            if wordy[i]:
+            if wordy[i] and (capital is None or capital[i] or any(g in self._shadowed for g in found)):
                 run += self.ner
             # the registry's order, as the engine runs them: equal results keep the first one
             out.append(sorted(run, key=self._order.__getitem__))
         return out
 
     def analyze(self, text: str, gates: Sequence[Gate], artifacts: Any, context: list[str]) -> list[Any]:
-        """One value through the given recognizers, as the engine's ``analyze`` would do it."""
+        """One value through the given recognizers, as the engine's ``analyze`` would do it.
+        ``artifacts`` may be ``Deferred``: then they are made only if a recognizer found something
+        (for context enhancement) or a recognizer reads them (NER)."""
         from presidio_analyzer import EntityRecognizer, RecognizerResult
 
         if not gates:
@@ -143,7 +224,8 @@ class BatchedAnalyzer:
         recognizers = [g.recognizer for g in gates]
         results = []
         for recognizer in recognizers:
-            found = recognizer.analyze(text=text, entities=self.entities, nlp_artifacts=artifacts)
+            nlp = _for(recognizer, artifacts)
+            found = recognizer.analyze(text=text, entities=self.entities, nlp_artifacts=nlp)
             for result in found or ():
                 meta = result.recognition_metadata
                 if meta is None:
@@ -153,6 +235,8 @@ class BatchedAnalyzer:
                 results.append(result)
         if not results:
             return []
+        if isinstance(artifacts, Deferred):
+            artifacts = artifacts.get()
         results = self._enhance(text, results, artifacts, recognizers, context)
         results = [r for r in results if r.score >= self._threshold(r, recognizers)]
         return EntityRecognizer.remove_duplicates(results)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import regex
+
 from piscan.catalog import catalog
+from piscan.detectors.batched import Deferred, ner_entities
 from piscan.detectors.shapes import covers_value, foreign_language, spoken_language
 from piscan.errors import ConfigError, UsageError
 from piscan.mask import digest, mask
@@ -57,10 +60,34 @@ _NER_IGNORED = [
 _WORD = re.compile(r"[^\W\d_]{2,}(?:[-'’.][^\W\d_]+)*\.?")  # a token made of letters: a word
 _LETTER = re.compile(r"[^\W\d_]")
 _SIP_SCHEME = re.compile(r"\bsips?:$", re.IGNORECASE)  # what opens a SIP URI, right before a match
+# A letter that is not lower-case: upper- or title-case, or of a script without case (CJK, Arabic).
+_NOT_LOWER = regex.compile(r"[\p{Lu}\p{Lt}\p{Lm}\p{Lo}]")
 _PUNCT = "\"'()[]{}<>,;:!?«»“”„"
 _NAME_PARTICLES = {
-    "de", "da", "del", "della", "di", "du", "des", "la", "le", "van", "von", "der", "den", "ter", "zu",
-    "bin", "ibn", "al", "el", "y", "dos", "das", "e", "of",
+    "de",
+    "da",
+    "del",
+    "della",
+    "di",
+    "du",
+    "des",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "ter",
+    "zu",
+    "bin",
+    "ibn",
+    "al",
+    "el",
+    "y",
+    "dos",
+    "das",
+    "e",
+    "of",
 }
 
 
@@ -208,6 +235,12 @@ def _needs_ner(text: str) -> bool:
     return any(_WORD.fullmatch(token.strip(_PUNCT)) for token in text.split())
 
 
+def _capital(text: str) -> bool:
+    """Whether a value has a letter that is not lower-case (upper or title case, or of a script
+    without case): NER's names and places count only when they start with one (``_credible``)."""
+    return bool(_NOT_LOWER.search(text))
+
+
 _SENTENCE_START = re.compile(r"(?:^|[.!?。！？]\s+|\n)\W*$")
 _NER_ENTITIES = {"PERSON", "LOCATION", "NRP"}
 
@@ -219,8 +252,10 @@ def plausible_name(span: str) -> bool:
         return False
     if tokens[-1].lower() in _NAME_PARTICLES:
         return False  # "Anmeldung von": names end with a name, not a particle
-    return all(t[0].isupper() or not t[0].isascii() and not t[0].islower() or t.lower() in _NAME_PARTICLES
-               for t in tokens)
+    return all(
+        t[0].isupper() or not t[0].isascii() and not t[0].islower() or t.lower() in _NAME_PARTICLES
+        for t in tokens
+    )
 
 
 class PresidioDetector:
@@ -240,6 +275,8 @@ class PresidioDetector:
         self._nlp_engine = engine.nlp_engine
         self._nlp = engine.nlp_engine.nlp[LANGUAGE]
         self._lift = float(getattr(engine.context_aware_enhancer, "context_similarity_factor", 0.35))
+        # NER gives only the asked entities; each must need a capital for NER to be skippable
+        self._cased = set(ner_entities(engine)) & set(self.entities) <= _NER_ENTITIES
 
     def detect(self, record: Record, context: tuple[str, ...]) -> list[Detection]:
         """Detections for each text value; each (value, entity) keeps its best-scoring match.
@@ -250,34 +287,44 @@ class PresidioDetector:
         found: list[Detection] = self.shapes.detect(record, context)
         values = [t for _, t in texts]
         wordy = [_needs_ner(t) for t in values]
-        plans = self.analyzer.candidates(values, wordy)
+        plans = self.analyzer.candidates(values, wordy, self._capitals(values, wordy))
         busy = [j for j, plan in enumerate(plans) if plan]
         words = list(context)
         # spaCy keeps every new token string for good; inside a memory zone the strings of this
         # batch are freed when it ends, so a long full scan runs in flat memory.
         with self._nlp.memory_zone():
-            artifacts = self._artifacts([values[j] for j in busy], [wordy[j] for j in busy])
-            for j, nlp_artifacts in zip(busy, artifacts, strict=True):
-                results = self.analyzer.analyze(values[j], plans[j], nlp_artifacts, words)
+            docs = self._docs([values[j] for j in busy if any(g.ner for g in plans[j])])
+            for j in busy:
+                artifacts = Deferred(partial(self._artifact, values[j], docs.get(values[j])))
+                results = self.analyzer.analyze(values[j], plans[j], artifacts, words)
                 found.extend(self._best(texts[j][0], values[j], results, self._lift))
         return found
 
+    def _capitals(self, values: list[str], wordy: list[bool]) -> list[bool] | None:
+        """Per value, whether it has a letter that is not lower-case; None (NER on every wordy
+        value) when the model can give entities that ``_credible`` does not hold to that."""
+        if not self._cased:
+            return None
+        return [w and _capital(v) for v, w in zip(values, wordy, strict=True)]
+
+    def _docs(self, texts: list[str]) -> dict[str, Any]:
+        """spaCy's documents (NER included) of the values that need NER, batched through ``pipe``."""
+        return dict(zip(texts, self._nlp.pipe(texts, batch_size=self.batch_size), strict=True))
+
+    def _artifact(self, text: str, doc: Any) -> Any:
+        """A value's artifacts: NER's from its document, else its tokens (a value without a
+        letter has no token that could equal a context word: no tokenizer)."""
+        if doc is not None:
+            spacy_artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, LANGUAGE)
+            return self._lowered(doc, spacy_artifacts.entities, spacy_artifacts.scores)
+        if _LETTER.search(text):
+            return self._lowered(self._nlp.make_doc(text), [], [])
+        return self._lowered([], [], [])
+
     def _artifacts(self, texts: list[str], wordy: list[bool]) -> list[Any]:
         """NER only for values with words in them; a tokenizer is enough for the rest."""
-        needs = [t for t, w in zip(texts, wordy, strict=True) if w]
-        docs = dict(zip(needs, self._nlp.pipe(needs, batch_size=self.batch_size), strict=True))
-        out = []
-        for text in texts:
-            doc = docs.get(text)
-            if doc is not None:
-                spacy_artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, LANGUAGE)
-                out.append(self._lowered(doc, spacy_artifacts.entities, spacy_artifacts.scores))
-                continue
-            if _LETTER.search(text):
-                out.append(self._lowered(self._nlp.make_doc(text), [], []))
-            else:  # no token could equal a context word (all have letters): skip the tokenizer
-                out.append(self._lowered([], [], []))
-        return out
+        docs = self._docs([t for t, w in zip(texts, wordy, strict=True) if w])
+        return [self._artifact(text, docs.get(text)) for text in texts]
 
     def _lowered(self, doc: Any, entities: list[Any], scores: list[float]) -> Any:
         """Artifacts whose "lemmas" are the lower-cased tokens: no lemmatizer is loaded, and the

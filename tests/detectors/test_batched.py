@@ -77,7 +77,10 @@ def test_same_results_as_the_engine(detector: PresidioDetector) -> None:
             # the engine gets a tokenized value even where piscan skips the tokenizer
             reference = artifacts if ner else detector._lowered(detector._nlp.make_doc(text), [], [])
             expected = detector.engine.analyze(
-                text=text, language=LANGUAGE, entities=detector.entities, context=[column],
+                text=text,
+                language=LANGUAGE,
+                entities=detector.entities,
+                context=[column],
                 nlp_artifacts=reference,
             )
             got = detector.analyzer.analyze(text, plan, artifacts, [column])
@@ -125,3 +128,53 @@ def test_patterns_that_can_see_the_next_value_always_run(pattern: str, unsafe: b
 
 def test_no_bundled_recognizer_loses_its_gate(detector: PresidioDetector) -> None:
     assert [g.recognizer.name for g in detector.analyzer.gates if g.always] == ["SpacyRecognizer"]
+
+
+def test_screened_gates_touch_what_the_unscreened_ones_touch(detector: PresidioDetector) -> None:
+    texts = [v for _, v in _staging_values()] + [v for v in EDGES if v.strip()]
+    gates = detector.analyzer.gated
+    for at in range(0, len(texts), 100):
+        chunk = texts[at : at + 100]
+        plain, screened = touched(chunk, gates), touched(chunk, gates, detector.analyzer.screen)
+        for text, a, b in zip(chunk, plain, screened, strict=True):
+            exact = [g for g, gate in enumerate(gates) if any(p.search(text) for p in gate.regexes)]
+            assert set(exact) <= set(b) <= set(a) | set(exact), text
+
+
+def _eager(detector: PresidioDetector) -> PresidioDetector:
+    """The same detector, but NER on every value with words and artifacts made for every value."""
+    other = PresidioDetector(detector.engine)
+    other._cased = False
+    return other
+
+
+LOWER = ["active", "jdoe", "catholic", "bavaria", "john smith lives in berlin", "muslim", "x:berlin"]
+
+
+def test_lazy_artifacts_and_lower_case_skips_change_no_detection(detector: PresidioDetector) -> None:
+    from piscan.model import Record
+
+    values = [v for _, v in _staging_values()] + [v for v in EDGES if v.strip()] + LOWER
+    values += [v.lower() for v in values[:300]]
+    eager = _eager(detector)
+    for at in range(0, len(values), 100):
+        record = Record(None, None, tuple(values[at : at + 100]))  # type: ignore[arg-type]
+        assert detector.detect(record, ("notes",)) == eager.detect(record, ("notes",))
+
+
+def test_lower_case_words_skip_ner_unless_a_same_type_pattern_is_touched(detector: PresidioDetector) -> None:
+    texts = ["active", "Margaret Thompson", "张三", "catholic"]
+    capital = [False, True, True, False]
+    plans = detector.analyzer.candidates(texts, [True] * 4, capital)
+    ner = [any(g.ner for g in plan) for plan in plans]
+    assert ner == [False, True, True, True]  # "catholic": the religion recognizer's NRP
+
+
+def test_deferred_artifacts_are_made_once_and_only_when_asked() -> None:
+    from piscan.detectors.batched import Deferred
+
+    made = []
+    lazy = Deferred(lambda: made.append(1) or "artifacts")
+    assert made == []
+    assert lazy.get() == lazy.get() == "artifacts"
+    assert made == [1]

@@ -71,3 +71,54 @@ def test_widened_patterns_compile_in_re2_and_match(pattern: str, text: str) -> N
 
 def test_an_empty_prefilter_touches_nothing() -> None:
     assert P.Prefilter("", (), ()).touched(["a@b.de"]) == []
+
+
+# Look-arounds that are matched as text, and those that must stay dropped: each text matches the
+# original pattern, so the widened one must match it too (superset), and the last column says
+# whether the widened pattern still needs the look-around's text (it got narrower).
+LOOKAROUNDS = [
+    (r"(?<=user=)\w+", "x user=anna", True),
+    (r"(?:(?<=uid=)|(?<=acct=))\w+", "acct=bob", True),
+    (r"(?<=\buser\s)[^\s:]+(?=:?\s(?:not\sfound|failed))", "user jdoe: not found", True),
+    (r"(?<=a)(?<=[ab])c", "ac", False),  # two look-behinds at one place: only the first is text
+    (r"^(?<=a)b", "a\nb", False),  # an anchor before it: dropped (never matched, but must compile)
+    (r"(?:(?<=a)x)+", "axx", False),  # a repeated group: its second turn has text before it
+    (r"(?:a(?=a)){2}", "aaa", False),  # a look-ahead followed by another turn
+    (r"x(?=ab)a", "xab", False),  # text after the look-ahead overlaps it
+    (r"(?:a(?=b))+", "ab", True),
+    (r"(?i)(?<=name: )[a-z]+", "NAME: Anna", True),
+]
+
+
+@pytest.mark.parametrize(("pattern", "text", "narrower"), LOOKAROUNDS)
+def test_look_arounds_become_text_only_where_that_is_still_wider(
+    pattern: str, text: str, narrower: bool
+) -> None:
+    wide = P.widened(pattern)
+    assert P.accepts(wide), wide
+    if regex.search(pattern, text, flags=regex.MULTILINE):
+        assert P.Prefilter(f"(?m){wide}", ("x",), ()).touched([text]) == [0], wide
+    assert ("(?:)" not in wide) == narrower, wide
+
+
+def test_the_screen_gives_every_value_a_gates_own_patterns_match(detector: PresidioDetector) -> None:
+    gates = detector.analyzer.gated
+    screen = detector.analyzer.screen
+    assert [g.recognizer.name for g, p in zip(gates, screen.patterns, strict=True) if p is None] == [
+        "InferenceRecognizer"  # too big for RE2's DFA: its own regexes run over every value
+    ]
+    values = _values()
+    for at in range(0, len(values), 97):
+        chunk = values[at : at + 97]
+        candidates = screen.candidates(chunk)
+        for g, gate in enumerate(gates):
+            for i, value in enumerate(chunk):
+                if any(p.search(value) for p in gate.regexes):
+                    assert candidates[g] is None or i in candidates[g], (gate.recognizer.name, value)
+    chunk = values[:200]
+    assert sum(len(c) for c in screen.candidates(chunk) if c is not None) < len(chunk) * len(gates) / 4
+
+
+def test_a_value_utf8_cannot_encode_is_a_candidate_everywhere(detector: PresidioDetector) -> None:
+    candidates = detector.analyzer.screen.candidates(["plain", "bad \udcff surrogate"])
+    assert all(c is None or 1 in c for c in candidates)
