@@ -30,9 +30,9 @@ def open_target(target: str, options: SqlOptions, files: FileOptions | None = No
         from piscan.sources.lake import open_lake
 
         return open_lake(target, options.sample_rows, options.full_scan, options.selector)
-    from piscan.sources.spark_table import SparkTableSource, is_spark_table
+    if target.lower().startswith("spark-table:"):  # the Spark session's catalog: [DB[.TABLE]]
+        from piscan.sources.spark_table import SparkTableSource  # only then: a local scan loads no Spark
 
-    if is_spark_table(target):  # spark-table:[DB[.TABLE]]: the Spark session's catalog
         o = options
         return SparkTableSource(target, o.sample_rows, o.full_scan, o.selector, o.include_views)
     scheme = target.split("://", 1)[0].lower() if "://" in target else ""

@@ -40,11 +40,6 @@ class CatalogTable(Container):
         return ".".join(quote(p) for p in self.parts)
 
 
-def is_spark_table(target: str) -> bool:
-    """``spark-table:`` with an optional ``DB`` or ``DB.TABLE``."""
-    return target.lower().startswith(PREFIX)
-
-
 def quote(name: str) -> str:
     """A Spark SQL identifier in backticks (a backtick in it doubled)."""
     return "`" + name.replace("`", "``") + "`"
