@@ -164,6 +164,8 @@ class ColumnTally:
         ]
         if is_measure(self.location.parts[-1] if self.location.parts else ""):
             out = [f for f in out if f.evidence != Evidence.VALUE]  # a byte count is no phone number
+        if self.machine_made():  # the digits in a hash are not a card, whatever the sample size
+            out = [f for f in out if not (specs[f.entity].sparse and f.evidence == Evidence.VALUE)]
         reported = {f.entity for f in out}
         for hit in hits:
             if hit.entity in reported or not hit.strong or not self._kind_fits(hit):
@@ -172,6 +174,10 @@ class ColumnTally:
                 continue
             out.append(self._finding(hit.entity, 0, hit.score, Evidence.NAME, (("name", hit.score),), ""))
         return sorted(out, key=lambda f: f.entity)
+
+    def machine_made(self) -> bool:
+        """A column of machine-made values (digests, UUIDs), where a digit run is no identifier."""
+        return bool(self.sampled) and self._share(NOT_PERSONAL) >= CONTRADICTION_SHARE
 
     def _standing(self) -> list[NameHit]:
         """Name hits the values do not refute: a name that expects a shape is evidence only

@@ -20,11 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from piscan.aggregate import CONTRADICTION_SHARE, ColumnTally
+from piscan.aggregate import ColumnTally
 from piscan.catalog import catalog
 from piscan.detectors.prefilter import Prefilter, build
 from piscan.detectors.presidio import ALIASES
-from piscan.detectors.shapes import NOT_PERSONAL
 from piscan.model import Evidence, Finding
 
 SWEEP_BATCH = 20_000  # values gathered before one prefilter pass (Arrow's fixed cost per call)
@@ -182,7 +181,7 @@ def _entities(gate: Any) -> set[str]:
 
 def digests(tally: ColumnTally) -> bool:
     """A column of machine-made values (digests, UUIDs): the digits in a hash are not a card."""
-    return bool(tally.sampled) and tally._share(NOT_PERSONAL) >= CONTRADICTION_SHARE
+    return tally.machine_made()
 
 
 def sparse_findings(tally: ColumnTally, sweep: Sweep | None, reported: set[str]) -> list[Finding]:
