@@ -94,7 +94,7 @@ class Sweep:
         values, self.pending = self.pending, []
         lines, self.lines = self.lines, []
         self.checked += len(values)
-        if values and digests(tally):
+        if values and tally.machine_made():
             self.unchecked += len(values)
             return
         wanted = checker.sparse - {f.entity for f in tally.findings()}
@@ -179,15 +179,10 @@ def _entities(gate: Any) -> set[str]:
     return {ALIASES.get(e, e) for e in gate.recognizer.supported_entities}
 
 
-def digests(tally: ColumnTally) -> bool:
-    """A column of machine-made values (digests, UUIDs): the digits in a hash are not a card."""
-    return tally.machine_made()
-
-
 def sparse_findings(tally: ColumnTally, sweep: Sweep | None, reported: set[str]) -> list[Finding]:
     """A full scan's findings of sparse entities found below their share bar: in the examined
     sample (confident matches) or in the sweep; none in a column of digests."""
-    if digests(tally):
+    if tally.machine_made():
         return []
     out = []
     swept = sweep.checked if sweep else 0
@@ -272,7 +267,7 @@ def note(tally: ColumnTally, sweep: Sweep | None) -> str | None:
     """What the sweep did, appended to the thinning note."""
     if sweep is None or not sweep.checked:
         return None
-    if sweep.unchecked == sweep.checked and digests(tally):
+    if sweep.unchecked == sweep.checked and tally.machine_made():
         return "the other values were not pattern-checked: digests"
     names = ", ".join(sorted(e for e, s in catalog().items() if s.sparse))
     return (
