@@ -44,7 +44,24 @@ def describe_blob(kind: str, size: int) -> str:
     return f"<{kind}, {size} bytes>"
 
 
-_KEY = __import__("os").urandom(16)  # per process: digests cannot be compared across runs
+# A random key per scan: digests of one scan can be compared (its units' distinct counts merge)
+# but not across scans, and a digest cannot be reversed by hashing guesses without the key. The
+# parent's key travels with the job (piscan.run.job.Job.digest_key) to every worker process and
+# Spark executor, which would otherwise each draw their own and count one text several times.
+_KEY = __import__("os").urandom(16)
+
+
+def digest_key() -> bytes:
+    """This process's digest key: what a job gives its workers."""
+    return _KEY
+
+
+def use_digest_key(key: bytes) -> None:
+    """Digest with the scan's key (a worker of a job), so the scan's units agree on digests."""
+    global _KEY
+    if len(key) != 16:
+        raise ValueError("a digest key has 16 bytes")
+    _KEY = key
 
 
 def digest(text: str) -> str:

@@ -225,9 +225,10 @@ _CHECKERS: dict[int, SparseChecker] = {}
 
 
 def checker_for(presidio: Any) -> SparseChecker:
-    """The process's checker over a PresidioDetector (built on first use: a scan without a
-    full scan never builds it)."""
-    key = id(presidio)
+    """The process's checker over a PresidioDetector's engine (built on first use: a scan
+    without a full scan never builds it). Keyed by the engine, which ``build_engine`` keeps once
+    per process: a forked worker's detector finds the checker its parent built before forking."""
+    key = id(getattr(presidio, "engine", presidio))
     if key not in _CHECKERS:
         _CHECKERS[key] = SparseChecker(presidio)
     return _CHECKERS[key]

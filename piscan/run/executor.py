@@ -8,6 +8,7 @@ whatever the worker, so ``--jobs 4`` reports exactly what ``--jobs 1`` does.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -56,6 +57,7 @@ class LocalExecutor:
         if workers < 2 or not target or in_memory(target):
             yield from self._here(units)
             return
+        _share_with_forks(self.scanner, job)
         yield from _pooled(job, list(units), workers, self.source.public)
 
     def _here(self, units: Sequence[Unit]) -> Iterator[PartialTally]:
@@ -67,6 +69,17 @@ class LocalExecutor:
             yield partial
             if partial.interrupted:
                 raise KeyboardInterrupt
+
+
+def _share_with_forks(scanner: Any, job: Job) -> None:
+    """Before forking: build what every worker would build for itself (a full scan's sweep
+    checker and its compiled prefilter), so the workers share it with the parent (_round)."""
+    presidio = getattr(scanner, "presidio", None)
+    if job.config.sql.full_scan and presidio is not None and hasattr(presidio, "analyzer"):
+        from piscan.sweep import checker_for
+
+        checker = checker_for(presidio)
+        checker.prefilter(checker.sparse)
 
 
 def in_memory(target: str) -> bool:
@@ -198,6 +211,11 @@ def _round(job: Job, units: list[Unit], indexes: list[int], size: int) -> Iterat
     """(position, partial) as one pool finishes them; _Broken when it loses a worker."""
     mp = _context()
     started = mp.SimpleQueue()
+    # The parent's objects (the model above all) leave the collector's reach while workers fork:
+    # a forked worker then shares their pages with the parent instead of copying each page the
+    # first time its collector touches an object's header, so two workers hold the model once.
+    gc.collect()
+    gc.freeze()
     pool = ProcessPoolExecutor(size, mp_context=mp, initializer=_start_worker, initargs=(job, started))
     try:
         futures = {i: pool.submit(_work, i, units[i]) for i in indexes}
@@ -219,6 +237,7 @@ def _round(job: Job, units: list[Unit], indexes: list[int], size: int) -> Iterat
             yield i, partial
     finally:
         _stop(pool)
+        gc.unfreeze()  # the parent's objects are collectable again once its workers are gone
 
 
 def _finished(futures: dict[int, Any], first: int) -> dict[int, PartialTally]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from piscan.errors import TargetError
+from piscan.mask import digest_key, use_digest_key
 from piscan.model import Skipped
 from piscan.run.pipeline import scan_unit
 from piscan.run.tally import PartialTally, unread
@@ -29,6 +30,9 @@ class Job:
     worker_state: Any = None  # what the parent's source learned (SqlSource.worker_state)
     opener: Callable[..., Any] | None = None  # target -> source; None: piscan.targets.open_target
     public: str = ""  # the target as reports show it (the parent's Source.public): no password
+    # the scan's key for digests of matched texts (piscan.mask): every process of one scan must
+    # digest alike, or a text seen by two workers counts as two distinct values; never shown
+    digest_key: bytes = field(default_factory=digest_key, repr=False)
 
     @property
     def target(self) -> str:
@@ -62,6 +66,7 @@ class Job:
 
     def opened(self) -> tuple[Any, Any]:
         """This process's scanner for the job's config and its source, opened once."""
+        use_digest_key(self.digest_key)
         known = _OPEN["config"]
         if _OPEN["scanner"] is None or (known is not self.config and known != self.config):
             from piscan.scan import Scanner
