@@ -47,6 +47,7 @@ class _EntityTally:
     per_recognizer: dict[str, list[float]] = field(default_factory=dict)  # name -> [sum, count]
     example: str = ""
     distinct: set[str] = field(default_factory=set)  # digests of matched texts, capped
+    paired: int = 0  # prose values where this is one half of a contact record (EntitySpec.contact_of)
 
 
 def _copied(tally: _EntityTally | None) -> _EntityTally:
@@ -76,6 +77,7 @@ def _merged(a: _EntityTally, b: _EntityTally) -> _EntityTally:
         per_recognizer=per,
         example=a.example or b.example,
         distinct=distinct,
+        paired=a.paired + b.paired,
     )
 
 
@@ -104,6 +106,7 @@ class ColumnTally:
         specs = catalog()
         misfits = {(e, i) for e, i in best if e.startswith(MISFIT)}
         shaped = [h.entity for h in self.name_hits if h.strong and h.expect and h.expect.exclusive]
+        paired = _contact_pairs(best, specs)
         for (entity, index), d in best.items():
             weight = weights[index] if 0 <= index < len(weights) else 1
             tally = self.entities.setdefault(entity, _EntityTally())
@@ -125,6 +128,8 @@ class ColumnTally:
                 tally.distinct.add(d.digest)
             if not tally.example and d.example:
                 tally.example = d.example
+            if (entity, index) in paired and (PROSE, index) in best:
+                tally.paired += weight
 
     def merge(self, other: ColumnTally) -> ColumnTally:
         """This location's counts and ``other``'s (the same location, read by a later unit of
@@ -221,6 +226,8 @@ class ColumnTally:
         matches of too few distinct texts."""
         n = self.sampled
         if self._enough(spec, tally, hit, prose):
+            if prose and tally.paired:
+                return True  # more values add contact records, never take one away
             if decided(tally.matches, n, spec.min_share) and tally.matches / n >= spec.min_share:
                 return True
             share = tally.confident / n
@@ -267,6 +274,8 @@ class ColumnTally:
             # another entity, and no name rule says the column holds this one: a number in an
             # ``amount`` column or a digest in ``tx_hash`` is only a shape.
             matches, score_sum = matches - tally.doubtful, score_sum - tally.doubtful_sum
+        if prose and tally.paired:
+            return True  # a name and a way to reach them in one note: a contact record
         if not self.sampled or matches <= 0 or matches < min(spec.min_matches, self.sampled):
             return False
         if not (hit and hit.strong) and not self._diverse(spec, tally):
@@ -377,6 +386,24 @@ def table_findings(tallies: Sequence[ColumnTally], table: str) -> tuple[list[lis
     return kept, sum(len(a) - len(b) for a, b in zip(per_column, kept, strict=True))
 
 
+def _contact_pairs(
+    best: dict[tuple[str, int], Detection], specs: dict[str, EntitySpec]
+) -> set[tuple[str, int]]:
+    """(entity, value) of both halves of each contact record: one value holding an entity with
+    ``contact_of`` and that entity, each confident without help from context words."""
+
+    def confident(entity: str, index: int) -> bool:
+        d, spec = best.get((entity, index)), specs.get(entity)
+        return bool(d and spec and d.score - d.lift >= spec.min_score - _EPS)
+
+    out: set[tuple[str, int]] = set()
+    for entity, index in best:
+        partner = specs[entity].contact_of if entity in specs else ""
+        if partner and index >= 0 and confident(entity, index) and confident(partner, index):
+            out.update({(entity, index), (partner, index)})
+    return out
+
+
 def _spacy_only(spec: EntitySpec | None, finding: Finding) -> bool:
     """A name, place or group that only spaCy saw in the values."""
     return bool(spec and spec.min_distinct and finding.evidence == Evidence.VALUE)
@@ -396,6 +423,9 @@ def _identifies(spec: EntitySpec | None, finding: Finding, tally: ColumnTally) -
     currencies and languages read as people often enough to make a lookup list look like one."""
     if spec is None or not spec.identifies:
         return False
+    paired = tally.entities.get(finding.entity)
+    if paired is not None and paired.paired:
+        return True  # a name with a phone number or e-mail address beside it is someone's
     if not spec.min_distinct:
         return True
     strong = any(h.entity == finding.entity and h.strong for h in tally._standing())

@@ -24,6 +24,7 @@ class EntitySpec:
     identifies: bool = False  # points to a person: a table with it holds people
     needs_person: bool = False  # personal only when it belongs to a person (a city, a language)
     sparse: bool = False  # one validated value is a leak: full scans check every value for it
+    contact_of: str = ""  # in prose, one value with this and a confident name is a contact record
 
 
 def catalog() -> dict[str, EntitySpec]:
@@ -42,6 +43,10 @@ def _catalog(user: tuple[Path, ...]) -> dict[str, EntitySpec]:
             if entity_id in specs:
                 raise ConfigError(str(path), f"entities.{entity_id}", "already defined; pick another id")
             specs[entity_id] = spec
+    for spec in specs.values():
+        if spec.contact_of and spec.contact_of not in specs:
+            where = f"entities.{spec.id}.contact_of"
+            raise ConfigError("entities.yaml", where, f"unknown entity {spec.contact_of!r}")
     return specs
 
 
@@ -62,5 +67,6 @@ def _entities(path: Path) -> dict[str, EntitySpec]:
             identifies=bool(merged.get("identifies", False)),
             needs_person=bool(merged.get("needs_person", False)),
             sparse=bool(merged.get("sparse", False)),
+            contact_of=str(merged.get("contact_of", "")),
         )
     return specs

@@ -12,6 +12,7 @@ import regex
 
 from piscan.catalog import catalog
 from piscan.detectors.batched import Deferred, ner_entities
+from piscan.detectors.lexicon import common_words_only
 from piscan.detectors.shapes import covers_value, foreign_language, spoken_language
 from piscan.errors import ConfigError, UsageError
 from piscan.mask import digest, mask
@@ -406,4 +407,6 @@ def _credible(text: str, result: Any) -> bool:
         return False  # "fluent in French": a language, not a group
     if result.entity_type != "PERSON":
         return True
+    if common_words_only(span):
+        return False  # "Electric Kettle", "Desk Lamp": things, not people (piscan.detectors.lexicon)
     return plausible_name(span) and covers_value(text, result.start, result.end)
