@@ -39,21 +39,38 @@ class PhoneNumberRecognizer(LocalRecognizer):
 
     prefilter = _RUN
 
-    def __init__(self, name: str, regions: list[str], context: list[str], mobile_regions: list[str],
-                 supported_entity: str = "PHONE_NUMBER", supported_language: str = "en") -> None:
+    def __init__(
+        self,
+        name: str,
+        regions: list[str],
+        context: list[str],
+        mobile_regions: list[str],
+        supported_entity: str = "PHONE_NUMBER",
+        supported_language: str = "en",
+    ) -> None:
         self.regions = tuple(regions)
         self.mobile_regions = frozenset(mobile_regions)
-        super().__init__(supported_entities=[supported_entity], supported_language=supported_language,
-                         name=name, context=context)
+        super().__init__(
+            supported_entities=[supported_entity],
+            supported_language=supported_language,
+            name=name,
+            context=context,
+        )
 
     def load(self) -> None:
         """Nothing to load: phonenumbers ships its metadata."""
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         """Every valid number in the text for any configured region, one result per span."""
-        runs = [m.span() for m in _RUN.finditer(text) if _could_be_phone(m.group())]
-        if not runs:
-            return []
+        runs = [
+            m.span()
+            for m in _RUN.finditer(text)
+            if _could_be_phone(m.group()) and not _in_a_word(text, m.start(), m.end(), m.group())
+        ]
+        return self.numbers(text, runs) if runs else []
+
+    def numbers(self, text: str, runs: list[tuple[int, int]]) -> list[RecognizerResult]:
+        """phonenumbers' matcher over the text, for the digit runs that could hold a number."""
         # Numbers written internationally parse the same whatever the region: one pass does.
         international = all(_INTERNATIONAL.search(text[a:b].lstrip("(")) for a, b in runs)
         spans: dict[tuple[int, int], float] = {}
@@ -69,8 +86,10 @@ class PhoneNumberRecognizer(LocalRecognizer):
             # Regions are tried in order of preference; once every run holds a number written
             # unmistakably, later regions could only re-read the same digits. A bare digit run
             # (AMBIGUOUS) goes on: another region may know it as a mobile (a Chinese 1xx number).
-            if all(any(a < end and start < b and score >= NATIONAL for (start, end), score in spans.items())
-                   for a, b in runs):
+            if all(
+                any(a < end and start < b and score >= NATIONAL for (start, end), score in spans.items())
+                for a, b in runs
+            ):
                 break
         return [self._result(start, end, score) for (start, end), score in spans.items()]
 
@@ -88,13 +107,19 @@ class PhoneNumberRecognizer(LocalRecognizer):
         return AMBIGUOUS
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        explanation = AnalysisExplanation(recognizer=self.name, original_score=score,
-                                          textual_explanation="phonenumbers match")
+        explanation = AnalysisExplanation(
+            recognizer=self.name, original_score=score, textual_explanation="phonenumbers match"
+        )
         return RecognizerResult(
-            entity_type=self.supported_entities[0], start=start, end=end, score=score,
+            entity_type=self.supported_entities[0],
+            start=start,
+            end=end,
+            score=score,
             analysis_explanation=explanation,
-            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
         )
 
 
@@ -102,8 +127,24 @@ def _could_be_phone(run: str) -> bool:
     """Enough digits, and not a date, an IPv4 address (with a port) or a digit string too long to dial."""
     stripped = run.strip()
     return sum(c.isdigit() for c in run) >= _MIN_DIGITS and not (
-        _NOT_PHONE.fullmatch(stripped) or _IPV4.search(stripped)
+        _NOT_PHONE.fullmatch(stripped) or _IPV4.search(stripped) or _DECIMAL.fullmatch(stripped)
     )
+
+
+def _in_a_word(text: str, start: int, end: int, run: str) -> bool:
+    """A bare digit run inside a word (``...3b38893757296102bef...`` in a digest, a UUID's part):
+    phonenumbers at ``VALID`` leniency rejects a candidate with a Latin letter before it, or
+    after it unless an extension starts there (``x``, ``ext``, ``anexo``), so its matcher need
+    not run for one. Runs with separators are left to it (their parts can be candidates)."""
+    if not run.isdigit():
+        return False
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return _LATIN.fullmatch(before) is not None or _NO_EXTENSION.fullmatch(after) is not None
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+_NO_EXTENSION = re.compile(r"[b-dfB-DF]")  # hex letters that start no extension word
 
 
 def _glued(text: str, start: int, end: int) -> bool:
