@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -851,6 +852,13 @@ def _safe(message: str) -> str:
     return printable(redact_text(message))
 
 
+# Arrow's default pool (mimalloc) keeps memory it has freed; the sweep's passes run in every
+# worker of a full scan, and the system allocator gives theirs back: about 10 MB less in each
+# process (the tree's PSS in docs/BENCHMARKS.md), at the same speed. A user's setting wins.
+ARROW_POOL = ("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+
 def main() -> None:
     """Console-script entry point."""
+    os.environ.setdefault(*ARROW_POOL)  # before anything imports pyarrow
     app()

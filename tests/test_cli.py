@@ -245,3 +245,24 @@ def test_progress_shows_rows_read_within_a_table(tmp_path):
     Scanner(config, RichProgress(console)).run()
     plain = _re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buffer.getvalue())
     assert "main.events" in plain and "3,000 rows" in plain
+
+
+_POOL_PROBE = (
+    "import atexit, sys\n"
+    "sys.argv = ['piscan', '--version']\n"
+    "atexit.register(lambda: print('pool', __import__('pyarrow').default_memory_pool().backend_name))\n"
+    "from piscan.cli import main\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize(("given", "backend"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_the_cli_gives_arrow_the_system_allocator_unless_told(given, backend, monkeypatch):
+    """Arrow's default pool keeps freed memory in every worker of a full scan (about 10 MB
+    each); piscan's entry point picks the system allocator, and a user's choice wins."""
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    if given:
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", given)
+    run = subprocess.run([sys.executable, "-c", _POOL_PROBE], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert f"pool {backend}" in run.stdout
