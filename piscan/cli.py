@@ -852,13 +852,10 @@ def _safe(message: str) -> str:
     return printable(redact_text(message))
 
 
-# Arrow's default pool (mimalloc) keeps memory it has freed; the sweep's passes run in every
-# worker of a full scan, and the system allocator gives theirs back: about 10 MB less in each
-# process (the tree's PSS in docs/BENCHMARKS.md), at the same speed. A user's setting wins.
-ARROW_POOL = ("ARROW_DEFAULT_MEMORY_POOL", "system")
-
-
 def main() -> None:
     """Console-script entry point."""
-    os.environ.setdefault(*ARROW_POOL)  # before anything imports pyarrow
+    # Before anything imports pyarrow: Arrow's default pool (mimalloc) keeps memory it has freed,
+    # about 10 MB in every worker of a full scan (the tree's PSS in docs/BENCHMARKS.md); the system
+    # allocator gives it back at the same speed. A user's setting wins.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     app()
