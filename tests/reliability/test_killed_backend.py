@@ -23,9 +23,11 @@ def _fill(url: str) -> None:
     if url.startswith("postgresql"):
         execute(
             url,
-            f"CREATE TABLE {NEEDLE} (id integer PRIMARY KEY, email text)",
-            f"INSERT INTO {NEEDLE} SELECT i, 'user' || (i % {DISTINCT}) || '@example.com'"
-            f" FROM generate_series(1, {ROWS}) i",
+            # wide rows, as for MariaDB: with bare e-mails the resumed read could end within the
+            # killer's polling interval, before its second kill lands
+            f"CREATE TABLE {NEEDLE} (id integer PRIMARY KEY, email text, pad text)",
+            f"INSERT INTO {NEEDLE} SELECT i, 'user' || (i % {DISTINCT}) || '@example.com',"
+            f" repeat('x', 500) FROM generate_series(1, {ROWS}) i",
         )
     else:
         execute(
